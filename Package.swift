@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+// Tarn: a Delta Lake table-format storage engine. Module layering: see spec/README.md.
+import PackageDescription
+
+// Release-only optimisation flags for the hot library targets (measured in spec/README.md).
+let fast: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "tarn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "TarnParquet", targets: ["TarnParquet"]),
+        .executable(name: "tarn", targets: ["tarn"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .target(name: "TarnCodecs", dependencies: ["CZstd", "CLZ4", "CZlib", "CSnappy"], swiftSettings: fast),
+        .target(name: "TarnColumnar", dependencies: ["TarnCodecs"], swiftSettings: fast),
+        .target(name: "TarnParquet", dependencies: ["TarnCodecs", "TarnColumnar"], swiftSettings: fast),
+        .executableTarget(
+            name: "tarn",
+            dependencies: ["TarnParquet", "TarnColumnar",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "TarnTestSupport", dependencies: ["TarnColumnar"], path: "Tests/TarnTestSupport"),
+        .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),
+        .testTarget(name: "TarnColumnarTests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
+        .testTarget(name: "TarnParquetTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
+    ]
+)

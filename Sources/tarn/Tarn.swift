@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Tarn: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tarn", abstract: "Tarn lakehouse storage engine")
+}
