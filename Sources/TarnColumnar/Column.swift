@@ -109,3 +109,28 @@ public struct RecordBatch: Sendable {
         schema.index(of: name).map { columns[$0] }
     }
 }
+
+extension Column {
+    /// Approximate bytes of the column's buffers (for sizing row groups and files).
+    public var estimatedBytes: Int {
+        let bitmap = validity == nil ? 0 : count / 8
+        switch storage {
+        case let .bool(a): return bitmap + a.count
+        case let .int8(a): return bitmap + a.count
+        case let .int16(a): return bitmap + a.count * 2
+        case let .int32(a): return bitmap + a.count * 4
+        case let .int64(a): return bitmap + a.count * 8
+        case let .float(a): return bitmap + a.count * 4
+        case let .double(a): return bitmap + a.count * 8
+        case let .int128(a): return bitmap + a.count * 16
+        case let .bytes(o, d): return bitmap + o.count * 4 + d.count
+        case let .structure(c): return bitmap + c.reduce(0) { $0 + $1.estimatedBytes }
+        case let .list(o, c): return bitmap + o.count * 4 + c.estimatedBytes
+        case let .map(o, k, v): return bitmap + o.count * 4 + k.estimatedBytes + v.estimatedBytes
+        }
+    }
+}
+
+extension RecordBatch {
+    public var estimatedBytes: Int { columns.reduce(0) { $0 + $1.estimatedBytes } }
+}

@@ -1,0 +1,180 @@
+// ColumnChunkWriter: encodes one leaf column of one row group into Parquet pages
+// (spec/parquet.md "Pages"): data page v1 with RLE levels (u32 length prefix), values either
+// RLE_DICTIONARY (dictionary page first) or PLAIN, pages cut at `dataPageSizeBytes`, every page
+// compressed with the chunk codec. Produces the chunk bytes and its ColumnMetaData.
+import TarnCodecs
+import TarnColumnar
+
+final class ColumnChunkWriter {
+    let leaf: LeafDescriptor
+    let options: WriterOptions
+    private let compressor: Compressor
+    private var pages: [UInt8] = []
+    private var stats = ChunkStatistics()
+    private var numValues: Int64 = 0
+    private var uncompressedBytes: Int64 = 0
+    private var dictPages = 0, plainPages = 0, dictEncodedPages = 0
+    // Current page.
+    private var defLevels: [UInt8] = []
+    private var repLevels: [UInt8] = []
+    private var plain: [UInt8] = []
+    private var bools: [Bool] = []
+    private var indices: [UInt32] = []
+    private var pageEntries = 0
+    // Dictionary.
+    private var fixedDict = FixedDictionary()
+    private var byteDict = ByteDictionary()
+    private var dictActive: Bool
+    private var dictUsed = false
+
+    init(leaf: LeafDescriptor, options: WriterOptions) throws {
+        self.leaf = leaf
+        self.options = options
+        compressor = try Compressor(codec: options.codec, level: options.effectiveLevel)
+        dictActive = options.dictionaryEnabled && leaf.physical != .boolean && leaf.physical != .fixedLenByteArray
+    }
+
+    /// Appends `entries` level entries (def/rep given when the leaf has such levels) and the
+    /// present values among them.
+    func append(def: ArraySlice<UInt8>?, rep: ArraySlice<UInt8>?, entries: Int, values: ValueBatch) throws {
+        if options.statisticsEnabled { stats.update(values) }
+        stats.nullCount += Int64(entries - values.count)
+        if let def { defLevels.append(contentsOf: def) }
+        if let rep { repLevels.append(contentsOf: rep) }
+        pageEntries += entries
+        numValues += Int64(entries)
+        if dictActive { encodeDictionary(values) } else { encodePlain(values) }
+        if dictActive && dictionaryPlainSize > options.dictionaryPageSizeLimitBytes {
+            try flushPage()
+            dictActive = false
+        } else if estimatedPageBytes >= options.dataPageSizeBytes {
+            try flushPage()
+        }
+    }
+
+    private var dictionaryPlainSize: Int {
+        switch leaf.physical {
+        case .byteArray: return byteDict.plainSize
+        case .int32, .float: return fixedDict.count * 4
+        default: return fixedDict.count * 8
+        }
+    }
+
+    private var estimatedPageBytes: Int {
+        let values = dictActive ? indices.count * 3 / 2 : plain.count + bools.count / 8
+        return values + (defLevels.count + repLevels.count) / 4
+    }
+
+    private func encodeDictionary(_ values: ValueBatch) {
+        switch values {
+        case let .int32(a): for v in a { indices.append(fixedDict.index(of: UInt64(UInt32(bitPattern: v)))) }
+        case let .int64(a): for v in a { indices.append(fixedDict.index(of: UInt64(bitPattern: v))) }
+        case let .float(a): for v in a { indices.append(fixedDict.index(of: UInt64(v.bitPattern))) }
+        case let .double(a): for v in a { indices.append(fixedDict.index(of: v.bitPattern)) }
+        case let .bytes(o, d):
+            d.withUnsafeBytes { p in
+                for i in 0 ..< o.count - 1 {
+                    let s = UnsafeRawBufferPointer(rebasing: p[Int(o[i]) ..< Int(o[i + 1])])
+                    indices.append(byteDict.index(of: s))
+                }
+            }
+        case .bool, .fixed: encodePlain(values)
+        }
+    }
+
+    private func encodePlain(_ values: ValueBatch) {
+        PlainEncoder.append(values, to: &plain, bools: &bools)
+    }
+
+    private func flushPage() throws {
+        guard pageEntries > 0 else { return }
+        var body: [UInt8] = []
+        if leaf.maxRep > 0 { LevelEncoder.appendPrefixed(repLevels, maxLevel: leaf.maxRep, to: &body) }
+        if leaf.maxDef > 0 { LevelEncoder.appendPrefixed(defLevels, maxLevel: leaf.maxDef, to: &body) }
+        let encoding: Encoding
+        if dictActive && (fixedDict.count + byteDict.count) > 0 {
+            encoding = .rleDictionary
+            let width = max(1, BitPacking.bitWidth(of: UInt64(max(fixedDict.count, byteDict.count) - 1)))
+            body.append(UInt8(width))
+            var enc = RLEHybridEncoder(bitWidth: width)
+            for i in indices { enc.append(i) }
+            body.append(contentsOf: enc.finish())
+            dictUsed = true
+            dictEncodedPages += 1
+        } else {
+            encoding = .plain
+            if !bools.isEmpty { PlainEncoder.appendBools(bools, to: &body) }
+            body.append(contentsOf: plain)
+            plainPages += 1
+        }
+        let header = DataPageHeader(numValues: Int32(pageEntries), encoding: encoding,
+                                    definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
+        pages.append(contentsOf: try encodePage(body, type: .dataPage) { $0.dataPageHeader = header })
+        defLevels.removeAll(keepingCapacity: true)
+        repLevels.removeAll(keepingCapacity: true)
+        plain.removeAll(keepingCapacity: true)
+        bools.removeAll(keepingCapacity: true)
+        indices.removeAll(keepingCapacity: true)
+        pageEntries = 0
+    }
+
+    /// Compresses `body`; returns the page header followed by the compressed body.
+    private func encodePage(_ body: [UInt8], type: PageType, _ configure: (inout PageHeader) -> Void) throws -> [UInt8] {
+        var compressed: [UInt8] = []
+        compressed.reserveCapacity(body.count / 2 + 64)
+        try body.withUnsafeBytes { try compressor.compress($0, appendingTo: &compressed) }
+        guard body.count <= Int32.max, compressed.count <= Int32.max else {
+            throw TarnError(.invalidArgument, "a page of \(body.count) bytes exceeds Parquet's 2 GiB page limit",
+                            column: leaf.path.joined(separator: "."))
+        }
+        var header = PageHeader(type: type, uncompressedPageSize: Int32(body.count), compressedPageSize: Int32(compressed.count))
+        configure(&header)
+        var out = header.serialized()
+        uncompressedBytes += Int64(out.count + body.count)
+        out.append(contentsOf: compressed)
+        return out
+    }
+
+    /// Finishes the chunk: returns its bytes (dictionary page first) and metadata, given the
+    /// file offset at which the bytes will be written.
+    func finish(fileOffset: Int64) throws -> (bytes: [UInt8], meta: ColumnMetaData) {
+        try flushPage()
+        var out: [UInt8] = []
+        var dictionaryPageOffset: Int64?
+        if dictUsed {
+            var body: [UInt8] = []
+            let count: Int
+            if leaf.physical == .byteArray {
+                PlainEncoder.appendByteArrays(offsets: byteDict.offsets, data: byteDict.data, to: &body)
+                count = byteDict.count
+            } else {
+                PlainEncoder.appendFixedDictionary(fixedDict.values, physical: leaf.physical, to: &body)
+                count = fixedDict.count
+            }
+            let header = DictionaryPageHeader(numValues: Int32(count), encoding: .plain, isSorted: false)
+            out = try encodePage(body, type: .dictionaryPage) { $0.dictionaryPageHeader = header }
+            dictionaryPageOffset = fileOffset
+        }
+        let dataPageOffset = fileOffset + Int64(out.count)
+        out.append(contentsOf: pages)
+        pages = []
+        return (out, metadata(dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryPageOffset, size: out.count))
+    }
+
+    private func metadata(dataPageOffset: Int64, dictionaryPageOffset: Int64?, size: Int) -> ColumnMetaData {
+        var encodings: [Encoding] = [.plain, .rle]
+        var encodingStats: [PageEncodingStats] = []
+        if dictUsed {
+            encodings.append(.rleDictionary)
+            encodingStats.append(PageEncodingStats(pageType: .dictionaryPage, encoding: .plain, count: 1))
+            encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .rleDictionary, count: Int32(dictEncodedPages)))
+        }
+        if plainPages > 0 { encodingStats.append(PageEncodingStats(pageType: .dataPage, encoding: .plain, count: Int32(plainPages))) }
+        return ColumnMetaData(
+            type: leaf.physical, encodings: encodings, pathInSchema: leaf.path, codec: options.codec.rawValue,
+            numValues: numValues, totalUncompressedSize: uncompressedBytes, totalCompressedSize: Int64(size),
+            dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryPageOffset,
+            statistics: options.statisticsEnabled ? stats.statistics() : Statistics(nullCount: stats.nullCount),
+            encodingStats: encodingStats)
+    }
+}

@@ -1,0 +1,47 @@
+// ColumnSlicer: feeds a slice of rows of one top-level column to its leaf chunk writers: the
+// flat fast path (validity bits are the definition levels) or the Shredder for nested columns.
+import TarnColumnar
+
+enum ColumnSlicer {
+    static func append(_ root: ShredNode, _ column: Column, _ rows: Range<Int>, layout: WriteSchema,
+                       writers: [ColumnChunkWriter]) throws {
+        if case let .leaf(index, optional) = root {
+            try appendFlat(column, rows, leaf: layout.leaves[index], optional: optional, writer: writers[0])
+            return
+        }
+        var shredder = Shredder(leafCount: layout.leaves.count)
+        shredder.shred(root, column, rows: rows)
+        var leafColumns: [Int: Column] = [:]
+        Shredder.leafColumns(root, column, into: &leafColumns)
+        for (k, leafIndex) in root.leaves.enumerated() {
+            let levels = shredder.out[leafIndex]
+            let leaf = layout.leaves[leafIndex]
+            guard let leafColumn = leafColumns[leafIndex] else { continue }
+            let values = ValueBatch.gather(leafColumn, leaf, range: 0 ..< 0, indices: levels.indices)
+            try writers[k].append(def: leaf.maxDef > 0 ? levels.def[...] : nil,
+                                  rep: leaf.maxRep > 0 ? levels.rep[...] : nil,
+                                  entries: levels.def.count, values: values)
+        }
+    }
+
+    private static func appendFlat(_ column: Column, _ rows: Range<Int>, leaf: LeafDescriptor, optional: Bool,
+                                   writer: ColumnChunkWriter) throws {
+        guard optional else {
+            let values = ValueBatch.gather(column, leaf, range: rows, indices: nil)
+            try writer.append(def: nil, rep: nil, entries: rows.count, values: values)
+            return
+        }
+        var def = [UInt8](repeating: 1, count: rows.count)
+        var indices: [Int32]?
+        if let validity = column.validity {
+            var idx: [Int32] = []
+            idx.reserveCapacity(rows.count)
+            for (k, r) in rows.enumerated() {
+                if validity[r] { idx.append(Int32(r)) } else { def[k] = 0 }
+            }
+            if idx.count < rows.count { indices = idx }
+        }
+        let values = ValueBatch.gather(column, leaf, range: rows, indices: indices)
+        try writer.append(def: def[...], rep: nil, entries: rows.count, values: values)
+    }
+}

@@ -1,0 +1,138 @@
+// ParquetWriter: streams record batches into a Parquet file (spec/parquet.md "File layout").
+// Batches are buffered (by reference) until a row group is full by bytes or rows; the row group's
+// top-level columns are then encoded in parallel and written in order, so memory stays bounded by
+// one row group whatever the file size. close() writes the footer.
+import Dispatch
+import TarnCodecs
+import TarnColumnar
+
+/// Not thread-safe: one thread drives a writer. (Unchecked Sendable only so its own column jobs can
+/// read the pending batches in parallel while the driving thread waits.)
+public final class ParquetWriter: @unchecked Sendable {
+    public let schema: StructType
+    public let options: WriterOptions
+    private let sink: ByteSink
+    private let layout: WriteSchema
+    private var offset: Int64 = 0
+    private var rowGroups: [RowGroup] = []
+    private var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
+    private var pendingRows = 0
+    private var pendingBytes = 0
+    private var totalRows: Int64 = 0
+    private var closed = false
+    /// Rows handed to the chunk writers at a time (page sizes are checked between slices).
+    static let sliceRows = 8192
+
+    public init(sink: ByteSink, schema: StructType, options: WriterOptions = WriterOptions()) throws {
+        self.sink = sink
+        self.schema = schema
+        self.options = options
+        layout = try WriteSchema(schema)
+        _ = try Compressor(codec: options.codec, level: options.effectiveLevel)   // validate early
+        try emit(Array("PAR1".utf8))
+    }
+
+    private func emit(_ bytes: [UInt8]) throws {
+        try sink.write(bytes)
+        offset += Int64(bytes.count)
+    }
+
+    /// Buffers `batch`, writing out row groups as they fill.
+    public func write(_ batch: RecordBatch) throws {
+        precondition(!closed, "write after close")
+        guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
+            throw TarnError(.schemaMismatch, "batch schema \(batch.schema.fields.map { "\($0.name) \($0.type)" }) does not match the file schema \(schema.fields.map { "\($0.name) \($0.type)" })")
+        }
+        try checkNullability(batch)
+        let bytesPerRow = max(1, batch.estimatedBytes / max(1, batch.count))
+        var start = 0
+        while start < batch.count {
+            let roomRows = options.maxRowGroupRows - pendingRows
+            let roomBytes = max(1, (options.rowGroupSizeBytes - pendingBytes) / bytesPerRow)
+            let n = min(batch.count - start, roomRows, roomBytes)
+            pending.append((batch, start ..< start + n))
+            pendingRows += n
+            pendingBytes += n * bytesPerRow
+            start += n
+            if pendingRows >= options.maxRowGroupRows || pendingBytes >= options.rowGroupSizeBytes {
+                try flushRowGroup()
+            }
+        }
+    }
+
+    private func checkNullability(_ batch: RecordBatch) throws {
+        for (f, c) in zip(schema.fields, batch.columns) where !f.nullable && c.nullCount > 0 {
+            throw TarnError(.schemaMismatch, "column is not nullable but the batch has \(c.nullCount) nulls", column: f.name)
+        }
+    }
+
+    /// Writes the buffered rows as one row group (if any).
+    public func flushRowGroup() throws {
+        guard pendingRows > 0 else { return }
+        let roots = layout.roots.count
+        let results = ParallelMap.run(count: roots, parallel: options.parallel) { i in try self.encodeRoot(i) }
+        var chunks: [ColumnChunk] = []
+        let groupStart = offset
+        var uncompressed: Int64 = 0
+        for r in results {
+            for var (bytes, meta) in try r.get() {
+                meta.dataPageOffset += offset
+                meta.dictionaryPageOffset = meta.dictionaryPageOffset.map { $0 + offset }
+                uncompressed += meta.totalUncompressedSize
+                chunks.append(ColumnChunk(fileOffset: meta.dictionaryPageOffset ?? meta.dataPageOffset, metaData: meta))
+                try emit(bytes)
+                bytes = []
+            }
+        }
+        rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(pendingRows),
+                                  fileOffset: groupStart, totalCompressedSize: offset - groupStart,
+                                  ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        totalRows += Int64(pendingRows)
+        pending = []
+        pendingRows = 0
+        pendingBytes = 0
+    }
+
+    /// Encodes every leaf of top-level column `i` over the pending rows (offsets relative to 0).
+    private func encodeRoot(_ i: Int) throws -> [(bytes: [UInt8], meta: ColumnMetaData)] {
+        let root = layout.roots[i]
+        let writers = try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) }
+        for (batch, rows) in pending {
+            let column = batch.columns[i]
+            var s = rows.lowerBound
+            while s < rows.upperBound {
+                let slice = s ..< min(rows.upperBound, s + ParquetWriter.sliceRows)
+                try ColumnSlicer.append(root, column, slice, layout: layout, writers: writers)
+                s = slice.upperBound
+            }
+        }
+        var out: [(bytes: [UInt8], meta: ColumnMetaData)] = []
+        var relative: Int64 = 0
+        for w in writers {
+            let r = try w.finish(fileOffset: relative)
+            relative += Int64(r.bytes.count)
+            out.append(r)
+        }
+        return out
+    }
+
+    /// Flushes the last row group and writes the footer. Returns the file metadata.
+    @discardableResult
+    public func close() throws -> FileMetaData {
+        precondition(!closed, "close twice")
+        try flushRowGroup()
+        closed = true
+        var kv = options.keyValueMetadata.sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: $0.value) }
+        if kv.isEmpty { kv = [] }
+        let meta = FileMetaData(version: 1, schema: layout.elements, numRows: totalRows, rowGroups: rowGroups,
+                                keyValueMetadata: kv.isEmpty ? nil : kv, createdBy: options.createdBy,
+                                columnOrders: layout.leaves.map { _ in .typeOrder })
+        let footer = meta.serialized()
+        try emit(footer)
+        var tail: [UInt8] = []
+        tail.appendLE(UInt32(footer.count))
+        tail.append(contentsOf: Array("PAR1".utf8))
+        try emit(tail)
+        return meta
+    }
+}
