@@ -93,7 +93,7 @@ public final class ParquetWriter: @unchecked Sendable {
         pendingBytes = 0
     }
 
-    /// Encodes every leaf of top-level column `i` over the pending rows (offsets relative to 0).
+    /// Encodes every leaf of top-level column `i` over the pending rows.
     private func encodeRoot(_ i: Int) throws -> [(bytes: [UInt8], meta: ColumnMetaData)] {
         let root = layout.roots[i]
         let writers = try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) }
@@ -106,14 +106,8 @@ public final class ParquetWriter: @unchecked Sendable {
                 s = slice.upperBound
             }
         }
-        var out: [(bytes: [UInt8], meta: ColumnMetaData)] = []
-        var relative: Int64 = 0
-        for w in writers {
-            let r = try w.finish(fileOffset: relative)
-            relative += Int64(r.bytes.count)
-            out.append(r)
-        }
-        return out
+        // Offsets are relative to each chunk's own start; flushRowGroup places them.
+        return try writers.map { try $0.finish(fileOffset: 0) }
     }
 
     /// Flushes the last row group and writes the footer. Returns the file metadata.
