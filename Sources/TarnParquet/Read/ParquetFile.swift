@@ -12,7 +12,7 @@ public struct ReadLimits: Sendable {
     /// max(256 MiB, 64 × file size) for a page, and as many values as fit in that many bytes.
     public init(fileSize: Int) {
         maxPageBytes = max(256 << 20, min(fileSize, 1 << 40) * 64)
-        maxValuesPerChunk = maxPageBytes
+        maxValuesPerChunk = maxPageBytes / 8
     }
 }
 
@@ -27,12 +27,14 @@ public final class ParquetFile: Sendable {
     public init(source: any ByteSource) throws {
         self.source = source
         limits = ReadLimits(fileSize: source.size)
+        var footerStart = 0
         do {
-            metadata = try ParquetFile.readFooter(source)
+            (metadata, footerStart) = try ParquetFile.readFooter(source)
             readSchema = try ReadSchema(elements: metadata.schema)
             schema = readSchema.schema
             try ParquetFile.validate(metadata, readSchema)
-        } catch let e as TarnError {
+        } catch var e as TarnError {
+            if e.offset == nil { e.offset = footerStart }   // errors in the footer's content
             throw e.located(file: source.name)
         }
     }
@@ -40,7 +42,8 @@ public final class ParquetFile: Sendable {
     public var numRows: Int64 { metadata.numRows }
     public var rowGroupCount: Int { metadata.rowGroups.count }
 
-    static func readFooter(_ source: any ByteSource) throws -> FileMetaData {
+    /// The decoded footer and its file offset.
+    static func readFooter(_ source: any ByteSource) throws -> (FileMetaData, Int) {
         let size = source.size
         guard size >= 12 else { throw TarnError.corruption("file of \(size) bytes is too small for Parquet", offset: 0) }
         let head = try source.read(offset: 0, count: 4)
@@ -57,7 +60,7 @@ public final class ParquetFile: Sendable {
             throw TarnError.corruption("footer length \(length) exceeds the file", offset: size - 8)
         }
         let footerStart = size - 8 - length
-        return try FileMetaData.decode(bytes: try source.read(offset: footerStart, count: length), baseOffset: footerStart)
+        return (try FileMetaData.decode(bytes: try source.read(offset: footerStart, count: length), baseOffset: footerStart), footerStart)
     }
 
     private static func validate(_ meta: FileMetaData, _ schema: ReadSchema) throws {
@@ -96,12 +99,18 @@ public final class ParquetFile: Sendable {
         let assembler = Assembler(schema: readSchema, chunks: chunks, file: source.name)
         var columns: [Column] = []
         for c in selected {
-            let col = try assembler.column(readSchema.roots[c])
-            guard Int64(col.count) == group.numRows else {
-                throw TarnError(.corruption, "column '\(schema.fields[c].name)' of row group \(index) has \(col.count) rows, the row group \(group.numRows)",
-                                file: source.name)
+            let groupOffset = Int(clamping: group.columns[leaves(under: readSchema.roots[c])[0]].metaData?.dataPageOffset ?? 0)
+            do {
+                let col = try assembler.column(readSchema.roots[c])
+                guard Int64(col.count) == group.numRows else {
+                    throw TarnError(.corruption, "column '\(schema.fields[c].name)' of row group \(index) has \(col.count) rows, the row group \(group.numRows)",
+                                    file: source.name)
+                }
+                columns.append(col)
+            } catch var e as TarnError {
+                if e.offset == nil { e.offset = groupOffset }
+                throw e
             }
-            columns.append(col)
         }
         let fields = selected.map { schema.fields[$0] }
         return RecordBatch(schema: StructType(fields), columns: columns, count: Int(group.numRows))
@@ -124,12 +133,13 @@ public final class ParquetFile: Sendable {
 
     private func readChunk(_ group: RowGroup, leaf: Int) throws -> DecodedChunk {
         guard let meta = group.columns[leaf].metaData else {
-            throw TarnError(.corruption, "column chunk without metadata", file: source.name)
+            throw TarnError(.corruption, "column chunk without metadata", file: source.name, offset: Int(clamping: group.columns[leaf].fileOffset))
         }
         var start = meta.dataPageOffset
         if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
         let length = meta.totalCompressedSize
-        guard start >= 4, length >= 0, start + length <= Int64(source.size) else {
+        guard start >= 4, length >= 0, start + length <= Int64(source.size),
+              meta.dataPageOffset >= start, meta.dataPageOffset < start + max(length, 1) else {
             throw TarnError(.corruption, "column chunk \(readSchema.leaves[leaf].path.joined(separator: ".")) at \(start)+\(length) lies outside the file",
                             file: source.name, offset: Int(clamping: start))
         }
@@ -138,6 +148,7 @@ public final class ParquetFile: Sendable {
             return try ChunkReader(leaf: readSchema.leaves[leaf], bytes: bytes, base: Int(start), limits: limits).read(meta: meta)
         } catch let e as TarnError {
             var located = e.located(file: source.name)
+            if located.offset == nil { located.offset = Int(start) }
             if located.column == nil { located.column = readSchema.leaves[leaf].path.joined(separator: ".") }
             throw located
         }
