@@ -135,6 +135,10 @@ public final class ParquetFile: Sendable {
         guard let meta = group.columns[leaf].metaData else {
             throw TarnError(.corruption, "column chunk without metadata", file: source.name, offset: Int(clamping: group.columns[leaf].fileOffset))
         }
+        let leafInfo = readSchema.leaves[leaf]
+        if meta.numValues == 0 {   // e.g. pyarrow's empty row groups point their chunks at offset 0
+            return DecodedChunk(values: ValueAccumulator(physical: leafInfo.physical, width: leafInfo.typeLength))
+        }
         var start = meta.dataPageOffset
         if let d = meta.dictionaryPageOffset, d > 0, d < start { start = d }
         let length = meta.totalCompressedSize
