@@ -4,7 +4,7 @@ import PackageDescription
 
 // Release-only optimisation flags for the hot library targets (measured in spec/README.md).
 let fast: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -25,14 +25,19 @@ let package = Package(
         .target(name: "TarnCodecs", dependencies: ["CZstd", "CLZ4", "CZlib", "CSnappy"], swiftSettings: fast),
         .target(name: "TarnColumnar", dependencies: ["TarnCodecs"], swiftSettings: fast),
         .target(name: "TarnParquet", dependencies: ["TarnCodecs", "TarnColumnar"], swiftSettings: fast),
+        .target(name: "TarnStorage", dependencies: ["TarnParquet"], swiftSettings: fast),
         .executableTarget(
             name: "tarn",
-            dependencies: ["TarnParquet", "TarnColumnar",
+            dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage"],
+                          path: "Benchmarks/TarnBenchmarks", swiftSettings: fast),
         .target(name: "TarnTestSupport", dependencies: ["TarnColumnar"], path: "Tests/TarnTestSupport"),
         .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),
         .testTarget(name: "TarnColumnarTests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "TarnParquetTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
-        .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
+        .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"],
+                    exclude: ["py"]),
     ]
 )

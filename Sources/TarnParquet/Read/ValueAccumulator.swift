@@ -41,15 +41,21 @@ struct ValueAccumulator {
         offsets.append(Int32(data.count))
     }
 
+    /// Makes room for `n` more values, growing geometrically (an exact reserve per page would
+    /// copy the buffer every time).
     mutating func reserve(_ n: Int) {
+        @inline(__always) func grow<T>(_ a: inout [T], _ extra: Int) {
+            let need = a.count + extra
+            if a.capacity < need { a.reserveCapacity(max(need, a.capacity * 2)) }
+        }
         switch physical {
-        case .boolean: bools.reserveCapacity(bools.count + n)
-        case .int32: int32s.reserveCapacity(int32s.count + n)
-        case .int64, .int96: int64s.reserveCapacity(int64s.count + n)
-        case .float: floats.reserveCapacity(floats.count + n)
-        case .double: doubles.reserveCapacity(doubles.count + n)
-        case .byteArray: offsets.reserveCapacity(offsets.count + n)
-        case .fixedLenByteArray: data.reserveCapacity(data.count + n * width)
+        case .boolean: grow(&bools, n)
+        case .int32: grow(&int32s, n)
+        case .int64, .int96: grow(&int64s, n)
+        case .float: grow(&floats, n)
+        case .double: grow(&doubles, n)
+        case .byteArray: grow(&offsets, n)
+        case .fixedLenByteArray: grow(&data, n * width)
         }
     }
 }

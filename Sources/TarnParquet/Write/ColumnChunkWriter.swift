@@ -65,21 +65,37 @@ final class ColumnChunkWriter {
         return values + (defLevels.count + repLevels.count) / 4
     }
 
+    /// Maps values to dictionary indices. The dictionaries and the index buffer are moved into
+    /// locals for the loop so the hot path has no class-property access checks.
     private func encodeDictionary(_ values: ValueBatch) {
+        var out = indices
+        indices = []
+        defer { indices = out }
+        out.reserveCapacity(out.count + values.count)
         switch values {
-        case let .int32(a): for v in a { indices.append(fixedDict.index(of: UInt64(UInt32(bitPattern: v)))) }
-        case let .int64(a): for v in a { indices.append(fixedDict.index(of: UInt64(bitPattern: v))) }
-        case let .float(a): for v in a { indices.append(fixedDict.index(of: UInt64(v.bitPattern))) }
-        case let .double(a): for v in a { indices.append(fixedDict.index(of: v.bitPattern)) }
+        case let .int32(a): fixed(a, &out) { UInt64(UInt32(bitPattern: $0)) }
+        case let .int64(a): fixed(a, &out) { UInt64(bitPattern: $0) }
+        case let .float(a): fixed(a, &out) { UInt64($0.bitPattern) }
+        case let .double(a): fixed(a, &out) { $0.bitPattern }
         case let .bytes(o, d):
+            var dict = byteDict
+            byteDict = ByteDictionary()
             d.withUnsafeBytes { p in
                 for i in 0 ..< o.count - 1 {
-                    let s = UnsafeRawBufferPointer(rebasing: p[Int(o[i]) ..< Int(o[i + 1])])
-                    indices.append(byteDict.index(of: s))
+                    out.append(dict.index(of: UnsafeRawBufferPointer(rebasing: p[Int(o[i]) ..< Int(o[i + 1])])))
                 }
             }
+            byteDict = dict
         case .bool, .fixed: encodePlain(values)
         }
+    }
+
+    @inline(__always)
+    private func fixed<T>(_ a: [T], _ out: inout [UInt32], _ key: (T) -> UInt64) {
+        var dict = fixedDict
+        fixedDict = FixedDictionary()
+        for v in a { out.append(dict.index(of: key(v))) }
+        fixedDict = dict
     }
 
     private func encodePlain(_ values: ValueBatch) {
