@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "TarnCodecs", dependencies: ["CZstd", "CLZ4", "CZlib", "CSnappy"], swiftSettings: fast),
         .target(name: "TarnColumnar", dependencies: ["TarnCodecs"], swiftSettings: fast),
         .target(name: "TarnParquet", dependencies: ["TarnCodecs", "TarnColumnar"], swiftSettings: fast),
-        .target(name: "TarnStorage", dependencies: ["TarnParquet"], swiftSettings: fast),
+        .systemLibrary(name: "CMalloc"),
+        .target(name: "TarnStorage", dependencies: ["TarnParquet", "CMalloc"], swiftSettings: fast),
         .executableTarget(
             name: "tarn",
             dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage",

@@ -30,12 +30,11 @@ func codec(_ name: String) -> CompressionCodec {
 }
 
 func readAll(_ path: String) throws -> [RecordBatch] {
-    let file = try ParquetFile(source: try LocalFileSource(path: path))
-    return try (0 ..< file.rowGroupCount).map { try file.readRowGroup($0) }
+    try ParquetFile(source: try LocalFileSource(path: path)).readAll()
 }
 
 func write(_ batches: [RecordBatch], to path: String, codec: CompressionCodec) throws -> Int {
-    let sink = try LocalFileSink(path: path)
+    let sink = try LocalFileSink(path: path, durable: false)   // pyarrow's write_table does not fsync either
     let w = try ParquetWriter(sink: sink, schema: batches[0].schema, options: WriterOptions(codec: codec))
     for b in batches { try w.write(b) }
     try w.close()
@@ -44,6 +43,7 @@ func write(_ batches: [RecordBatch], to path: String, codec: CompressionCodec) t
 }
 
 let args = CommandLine.arguments
+AllocatorTuning.configureForBulkWork()
 do {
     switch args.count > 1 ? args[1] : "" {
     case "write" where args.count >= 4:

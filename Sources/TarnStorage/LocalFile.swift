@@ -85,10 +85,14 @@ public final class LocalFileSink: ByteSink {
     private var buffer: [UInt8] = []
     private var finished = false
     public private(set) var bytesWritten = 0
+    /// Whether close() fsyncs the file and its directory (durability; on by default).
+    public let durable: Bool
 
-    /// Creates the temporary file in the directory of `path` (which must exist).
-    public init(path: String) throws {
+    /// Creates the temporary file in the directory of `path` (which must exist). With
+    /// `durable: false` close() skips the fsyncs (benchmarks comparing with writers that do not sync).
+    public init(path: String, durable: Bool = true) throws {
         self.path = path
+        self.durable = durable
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -150,7 +154,7 @@ public final class LocalFileSink: ByteSink {
         precondition(!finished, "close of a finished LocalFileSink (\(path))")
         do {
             try flush()
-            guard fsync(fd) == 0 else { throw TarnError(.io, "fsync failed: \(errnoText(errno))", file: path) }
+            guard !durable || fsync(fd) == 0 else { throw TarnError(.io, "fsync failed: \(errnoText(errno))", file: path) }
             let rc = posixClose(fd)
             fd = -1
             guard rc == 0 else { throw TarnError(.io, "close failed: \(errnoText(errno))", file: path) }
@@ -162,7 +166,7 @@ public final class LocalFileSink: ByteSink {
             abort()
             throw error
         }
-        syncDirectory()
+        if durable { syncDirectory() }
     }
 
     /// Discards everything written: closes and removes the temporary file. Safe to call twice.

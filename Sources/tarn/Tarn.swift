@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import TarnColumnar
+import TarnStorage
 
 @main
 struct Tarn: ParsableCommand {
@@ -11,7 +12,7 @@ struct Tarn: ParsableCommand {
         commandName: "tarn",
         abstract: "Tarn lakehouse storage engine",
         version: "0.1.0",
-        subcommands: [ParquetGroup.self])
+        subcommands: [Demo.self, ParquetGroup.self])
 }
 
 struct ParquetGroup: ParsableCommand {
@@ -23,6 +24,7 @@ struct ParquetGroup: ParsableCommand {
 
 /// Runs a command body; any error is printed as "error: …" on stderr and exits with code 1.
 func reportingErrors(_ body: () throws -> Void) throws {
+    AllocatorTuning.configureForBulkWork()
     do {
         try body()
     } catch let e as ExitCode {

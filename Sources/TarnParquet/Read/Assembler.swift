@@ -58,6 +58,8 @@ struct Assembler {
     /// Validity over slots (nil when all are valid).
     private func validity(_ node: ReadNode, _ c: DecodedChunk, _ slots: [Int32]?) -> Bitmap? {
         guard !c.def.isEmpty, node.defLevel > 0 else { return nil }
+        // Without repetition every entry is a slot; if every entry holds a value, nothing is null.
+        if slots == nil && c.values.count == c.entries { return nil }
         let d = UInt8(node.defLevel)
         var bits: Bitmap
         if let slots {

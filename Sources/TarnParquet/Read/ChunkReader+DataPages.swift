@@ -13,11 +13,11 @@ extension ChunkReader {
             if leaf.maxRep > 0 {
                 try decodeLevels(p, &cursor, encoding: dh.repetitionLevelEncoding, maxLevel: leaf.maxRep, count: n, prefixed: true, at: at, into: &out.rep)
             }
-            let defStart = out.def.count
+            var present = n
             if leaf.maxDef > 0 {
-                try decodeLevels(p, &cursor, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n, prefixed: true, at: at, into: &out.def)
+                present = try decodeLevels(p, &cursor, encoding: dh.definitionLevelEncoding, maxLevel: leaf.maxDef, count: n,
+                                           prefixed: true, at: at, into: &out.def)
             }
-            let present = presentCount(out.def, from: defStart, count: n)
             try decoder.decode(UnsafeRawBufferPointer(rebasing: p[cursor...]), base: at, encoding: dh.encoding,
                                count: present, dictionary: dictionary, into: &out.values)
         }
@@ -34,7 +34,7 @@ extension ChunkReader {
               repLength + defLength <= Int(h.uncompressedPageSize) else {
             throw TarnError.corruption("level lengths \(repLength)+\(defLength) exceed the \(body.count)-byte page", offset: at)
         }
-        let defStart = out.def.count
+        var present = n
         try bytes.withUnsafeBytes { all in
             let p = UnsafeRawBufferPointer(rebasing: all[body])
             var cursor = 0
@@ -44,8 +44,9 @@ extension ChunkReader {
             }
             cursor = 0
             if leaf.maxDef > 0 {
-                try decodeLevels(UnsafeRawBufferPointer(rebasing: p[repLength ..< repLength + defLength]), &cursor, encoding: .rle,
-                                 maxLevel: leaf.maxDef, count: n, prefixed: false, at: at + repLength, into: &out.def)
+                present = try decodeLevels(UnsafeRawBufferPointer(rebasing: p[repLength ..< repLength + defLength]), &cursor,
+                                           encoding: .rle, maxLevel: leaf.maxDef, count: n, prefixed: false, at: at + repLength,
+                                           into: &out.def)
             }
         }
         let valuesRange = body.lowerBound + repLength + defLength ..< body.upperBound
@@ -53,7 +54,6 @@ extension ChunkReader {
         let values = dh.isCompressed && codec != .uncompressed
             ? try decompress(valuesRange, codec, size: valuesSize)
             : Array(bytes[valuesRange])
-        let present = presentCount(out.def, from: defStart, count: n)
         try values.withUnsafeBytes { v in
             try decoder.decode(v, base: base + valuesRange.lowerBound, encoding: dh.encoding, count: present,
                                dictionary: dictionary, into: &out.values)
@@ -68,20 +68,14 @@ extension ChunkReader {
         return Int(numValues)
     }
 
-    /// Values present in a page: entries whose definition level is the maximum.
-    private func presentCount(_ def: [UInt8], from start: Int, count: Int) -> Int {
-        guard leaf.maxDef > 0 else { return count }
-        let maxDef = UInt8(leaf.maxDef)
-        var n = 0
-        for i in start ..< def.count where def[i] == maxDef { n += 1 }
-        return n
-    }
-
     /// Decodes `count` levels at `cursor`, appending them to `out` and checking each is <= maxLevel.
+    /// Returns how many equal maxLevel.
+    @discardableResult
     private func decodeLevels(_ p: UnsafeRawBufferPointer, _ cursor: inout Int, encoding: Encoding, maxLevel: Int,
-                              count: Int, prefixed: Bool, at: Int, into out: inout [UInt8]) throws {
+                              count: Int, prefixed: Bool, at: Int, into out: inout [UInt8]) throws -> Int {
         let bitWidth = BitPacking.bitWidth(of: UInt64(maxLevel))
-        var levels = [UInt32](repeating: 0, count: count)
+        var levels = scratch.take(count)
+        defer { scratch.give(levels) }
         if encoding == .bitPacked {
             let length = (count * bitWidth + 7) / 8
             guard length <= p.count - cursor else { throw TarnError.corruption("truncated BIT_PACKED levels", offset: at + cursor) }
@@ -103,11 +97,22 @@ extension ChunkReader {
         } else {
             throw TarnError(.unsupportedFeature, "level encoding \(encoding)", column: leaf.path.joined(separator: "."))
         }
-        out.reserveCapacity(out.count + count)
-        for l in levels {
-            guard l <= UInt32(maxLevel) else { throw TarnError.corruption("level \(l) exceeds the maximum \(maxLevel)", offset: at) }
-            out.append(UInt8(l))
+        let start = out.count
+        let top = UInt32(maxLevel)
+        var highest: UInt32 = 0, atTop = 0
+        out.append(contentsOf: repeatElement(0, count: count))
+        levels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for i in 0 ..< count {
+                    let l = src[i]
+                    highest = max(highest, l)
+                    atTop &+= l == top ? 1 : 0
+                    dst[start + i] = UInt8(truncatingIfNeeded: l)
+                }
+            }
         }
+        guard highest <= top else { throw TarnError.corruption("level \(highest) exceeds the maximum \(maxLevel)", offset: at) }
+        return atTop
     }
 }
 

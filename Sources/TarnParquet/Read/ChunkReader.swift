@@ -19,6 +19,7 @@ struct ChunkReader {
     let base: Int
     let limits: ReadLimits
     let decompressor = Decompressor()
+    let scratch = ScratchBuffers()
 
     func read(meta: ColumnMetaData) throws -> DecodedChunk {
         guard let codec = CompressionCodec(rawValue: meta.codec) else {
@@ -28,9 +29,18 @@ struct ChunkReader {
             throw TarnError.corruption("column chunk claims \(meta.numValues) values", offset: base)
         }
         var out = DecodedChunk(values: ValueAccumulator(physical: leaf.physical, width: leaf.typeLength))
+        // Size the buffers once: numValues bounds the values; the uncompressed size bounds PLAIN bytes.
+        let entries = Int(meta.numValues)
+        out.values.reserve(entries)
+        if leaf.physical == .byteArray {
+            out.values.data.reserveCapacity(Int(clamping: min(meta.totalUncompressedSize, Int64(limits.maxPageBytes))))
+        }
+        if leaf.maxDef > 0 { out.def.reserveCapacity(entries) }
+        if leaf.maxRep > 0 { out.rep.reserveCapacity(entries) }
         var dictionary: ValueAccumulator?
         var pos = 0
-        let decoder = ValueDecoder(physical: leaf.physical, width: leaf.typeLength, column: leaf.path.joined(separator: "."))
+        let decoder = ValueDecoder(physical: leaf.physical, width: leaf.typeLength, column: leaf.path.joined(separator: "."),
+                                   scratch: scratch)
         while Int64(out.entries) < meta.numValues {
             guard pos < bytes.count else {
                 throw TarnError.corruption("column chunk ends after \(out.entries) of \(meta.numValues) values", offset: base + pos)
@@ -91,4 +101,18 @@ struct ChunkReader {
         try plain.withUnsafeBytes { try PlainDecoder.decode($0, base: base + body.lowerBound, count: n, into: &dict) }
         return dict
     }
+}
+
+/// Reusable UInt32 buffers (levels, dictionary indices) so pages do not allocate afresh.
+final class ScratchBuffers {
+    private var spare: [[UInt32]] = []
+
+    /// A buffer of exactly `count` elements (contents unspecified).
+    func take(_ count: Int) -> [UInt32] {
+        var b = spare.popLast() ?? []
+        if b.count < count { b.append(contentsOf: repeatElement(0, count: count - b.count)) } else { b.removeLast(b.count - count) }
+        return b
+    }
+
+    func give(_ b: [UInt32]) { spare.append(b) }
 }

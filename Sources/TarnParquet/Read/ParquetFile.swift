@@ -86,16 +86,30 @@ public final class ParquetFile: Sendable {
 
     /// Reads row group `index`, keeping only the top-level columns at `columnIndices` (all when nil).
     public func readRowGroup(_ index: Int, columnIndices: [Int]? = nil, parallel: Bool = true) throws -> RecordBatch {
-        let group = metadata.rowGroups[index]
+        try readRowGroups([index], columnIndices: columnIndices, parallel: parallel)[0]
+    }
+
+    /// Reads several row groups, decoding all their column chunks in parallel (no barrier between
+    /// row groups), then assembling one batch per row group.
+    public func readRowGroups(_ groups: [Int], columnIndices: [Int]? = nil, parallel: Bool = true) throws -> [RecordBatch] {
         let selected = columnIndices ?? Array(schema.fields.indices)
         var leafIndices: [Int] = []
         for c in selected { leafIndices.append(contentsOf: leaves(under: readSchema.roots[c])) }
-        let leafList = leafIndices
-        let results = ParallelMap.run(count: leafList.count, parallel: parallel) { k in
-            try self.readChunk(group, leaf: leafList[k])
+        let jobs = groups.flatMap { g in leafIndices.map { (g, $0) } }
+        let results = ParallelMap.run(count: jobs.count, parallel: parallel) { k in
+            try self.readChunk(self.metadata.rowGroups[jobs[k].0], leaf: jobs[k].1)
         }
-        var chunks: [Int: DecodedChunk] = [:]
-        for (k, r) in results.enumerated() { chunks[leafIndices[k]] = try r.get() }
+        var batches: [RecordBatch] = []
+        for (n, g) in groups.enumerated() {
+            var chunks: [Int: DecodedChunk] = [:]
+            for (k, leaf) in leafIndices.enumerated() { chunks[leaf] = try results[n * leafIndices.count + k].get() }
+            batches.append(try assemble(g, selected, chunks))
+        }
+        return batches
+    }
+
+    private func assemble(_ index: Int, _ selected: [Int], _ chunks: [Int: DecodedChunk]) throws -> RecordBatch {
+        let group = metadata.rowGroups[index]
         let assembler = Assembler(schema: readSchema, chunks: chunks, file: source.name)
         var columns: [Column] = []
         for c in selected {
@@ -118,8 +132,7 @@ public final class ParquetFile: Sendable {
 
     /// Reads every row group (one batch each).
     public func readAll(columns: [String]? = nil) throws -> [RecordBatch] {
-        let idx = try columnIndices(columns)
-        return try (0 ..< rowGroupCount).map { try readRowGroup($0, columnIndices: idx) }
+        try readRowGroups(Array(0 ..< rowGroupCount), columnIndices: try columnIndices(columns))
     }
 
     func leaves(under node: ReadNode) -> [Int] {

@@ -37,17 +37,23 @@ enum PlainDecoder {
         guard src.count / size >= count else {
             throw TarnError.corruption("page too short for \(count) PLAIN values of \(size) bytes", offset: base)
         }
-        let chunk = [T](unsafeUninitializedCapacity: count) { buf, n in
-            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[0 ..< count * size]))
-            n = count
+        let start = out.count
+        out.append(contentsOf: repeatElement(zero(T.self), count: count))
+        out.withUnsafeMutableBytes { dst in
+            (dst.baseAddress! + start * size).copyMemory(from: src.baseAddress!, byteCount: count * size)
         }
-        if out.isEmpty { out = chunk } else { out.append(contentsOf: chunk) }
+    }
+
+    /// Zero of a fixed-width numeric type (all-zero bytes).
+    @inline(__always)
+    private static func zero<T>(_: T.Type) -> T {
+        withUnsafeBytes(of: (0 as Int64, 0 as Int64)) { $0.load(as: T.self) }
     }
 }
 
 enum DictionaryGather {
     /// Appends dictionary[i] for each index (indices already checked against the dictionary size).
-    static func gather(_ indices: [UInt32], from d: ValueAccumulator, into acc: inout ValueAccumulator) {
+    static func gather(_ indices: [UInt32], from d: ValueAccumulator, into acc: inout ValueAccumulator) throws {
         switch d.physical {
         case .boolean: for i in indices { acc.bools.append(d.bools[Int(i)]) }
         case .int32: d.int32s.withUnsafeBufferPointer { p in for i in indices { acc.int32s.append(p[Int(i)]) } }
@@ -59,14 +65,39 @@ enum DictionaryGather {
             d.data.withUnsafeBytes { p in
                 for i in indices { acc.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[Int(i) * w ..< Int(i + 1) * w])) }
             }
-        case .byteArray:
-            var total = acc.data.count
-            for i in indices { total += Int(d.offsets[Int(i) + 1] - d.offsets[Int(i)]) }
-            acc.data.reserveCapacity(total)
-            d.data.withUnsafeBytes { p in
-                for i in indices {
-                    acc.data.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[Int(d.offsets[Int(i)]) ..< Int(d.offsets[Int(i) + 1])]))
-                    acc.offsets.append(Int32(truncatingIfNeeded: acc.data.count))
+        case .byteArray: try gatherBytes(indices, d, &acc)
+        }
+    }
+
+    /// Byte arrays: sizes first, then one exact allocation and a memcpy per value.
+    private static func gatherBytes(_ indices: [UInt32], _ d: ValueAccumulator, _ acc: inout ValueAccumulator) throws {
+        let base = acc.data.count
+        var total = base
+        var size = 0
+        for i in indices { size += Int(d.offsets[Int(i) + 1] &- d.offsets[Int(i)]) }
+        guard base + size <= Int(Int32.max) else {
+            throw TarnError.corruption("a column chunk holds more than 2 GiB of byte-array data")
+        }
+        let start = acc.offsets.count
+        acc.offsets.append(contentsOf: repeatElement(0, count: indices.count))
+        d.offsets.withUnsafeBufferPointer { o in
+            acc.offsets.withUnsafeMutableBufferPointer { out in
+                for (k, i) in indices.enumerated() {
+                    total += Int(o[Int(i) + 1] &- o[Int(i)])
+                    out[start + k] = Int32(truncatingIfNeeded: total)
+                }
+            }
+        }
+        acc.data.append(contentsOf: repeatElement(0, count: total - base))
+        d.offsets.withUnsafeBufferPointer { o in
+            d.data.withUnsafeBytes { src in
+                acc.data.withUnsafeMutableBytes { dst in
+                    var at = base
+                    for i in indices {
+                        let from = Int(o[Int(i)]), n = Int(o[Int(i) + 1] &- o[Int(i)])
+                        if n > 0 { (dst.baseAddress! + at).copyMemory(from: src.baseAddress! + from, byteCount: n) }
+                        at += n
+                    }
                 }
             }
         }

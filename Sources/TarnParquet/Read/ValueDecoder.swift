@@ -7,6 +7,7 @@ struct ValueDecoder {
     let physical: PhysicalType
     let width: Int
     let column: String
+    let scratch: ScratchBuffers
 
     /// Decodes `count` values from `src` (whose first byte is at file offset `base`).
     func decode(_ src: UnsafeRawBufferPointer, base: Int, encoding: Encoding, count: Int,
@@ -37,7 +38,8 @@ struct ValueDecoder {
         guard src.count >= 1 else { throw TarnError.corruption("empty dictionary-index section", offset: base) }
         let bitWidth = Int(src[0])
         guard bitWidth <= 32 else { throw TarnError.corruption("dictionary index bit width \(bitWidth)", offset: base) }
-        var indices = [UInt32](repeating: 0, count: count)
+        var indices = scratch.take(count)
+        defer { scratch.give(indices) }
         let rest = UnsafeRawBufferPointer(rebasing: src[1...])
         _ = try indices.withUnsafeMutableBufferPointer { out in
             try RLEHybridDecoder.decode(rest, baseOffset: base + 1, bitWidth: bitWidth, count: count, into: out.baseAddress!)
@@ -48,7 +50,7 @@ struct ValueDecoder {
         guard Int(maxIndex) < dictCount else {
             throw TarnError.corruption("dictionary index \(maxIndex) is outside the \(dictCount)-entry dictionary", offset: base)
         }
-        DictionaryGather.gather(indices, from: dictionary, into: &acc)
+        try DictionaryGather.gather(indices, from: dictionary, into: &acc)
     }
 
     private func decodeRLEBooleans(_ src: UnsafeRawBufferPointer, base: Int, count: Int, into acc: inout ValueAccumulator) throws {

@@ -37,7 +37,10 @@ final class ColumnChunkWriter {
     /// Appends `entries` level entries (def/rep given when the leaf has such levels) and the
     /// present values among them.
     func append(def: ArraySlice<UInt8>?, rep: ArraySlice<UInt8>?, entries: Int, values: ValueBatch) throws {
-        if options.statisticsEnabled { stats.update(values) }
+        // Byte arrays that go through the dictionary get their bounds from the dictionary's
+        // entries at finish (each distinct value once) instead of from every value here.
+        let boundsFromDictionary = dictActive && leaf.physical == .byteArray
+        if options.statisticsEnabled && !boundsFromDictionary { stats.update(values) }
         stats.nullCount += Int64(entries - values.count)
         if let def { defLevels.append(contentsOf: def) }
         if let rep { repLevels.append(contentsOf: rep) }
@@ -94,7 +97,7 @@ final class ColumnChunkWriter {
     private func fixed<T>(_ a: [T], _ out: inout [UInt32], _ key: (T) -> UInt64) {
         var dict = fixedDict
         fixedDict = FixedDictionary()
-        for v in a { out.append(dict.index(of: key(v))) }
+        dict.indices(a, into: &out, key: key)
         fixedDict = dict
     }
 
@@ -151,10 +154,13 @@ final class ColumnChunkWriter {
         return out
     }
 
-    /// Finishes the chunk: returns its bytes (dictionary page first) and metadata, given the
-    /// file offset at which the bytes will be written.
-    func finish(fileOffset: Int64) throws -> (bytes: [UInt8], meta: ColumnMetaData) {
+    /// Finishes the chunk: returns its bytes as parts to write in order (dictionary page, then the
+    /// data pages; not concatenated, to save a copy) and its metadata with offsets from `fileOffset`.
+    func finish(fileOffset: Int64) throws -> (parts: [[UInt8]], meta: ColumnMetaData) {
         try flushPage()
+        if options.statisticsEnabled && leaf.physical == .byteArray && byteDict.count > 0 {
+            stats.update(.bytes(offsets: byteDict.offsets, data: byteDict.data))
+        }
         var out: [UInt8] = []
         var dictionaryPageOffset: Int64?
         if dictUsed {
@@ -172,9 +178,10 @@ final class ColumnChunkWriter {
             dictionaryPageOffset = fileOffset
         }
         let dataPageOffset = fileOffset + Int64(out.count)
-        out.append(contentsOf: pages)
+        let size = out.count + pages.count
+        let parts = out.isEmpty ? [pages] : [out, pages]
         pages = []
-        return (out, metadata(dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryPageOffset, size: out.count))
+        return (parts, metadata(dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryPageOffset, size: size))
     }
 
     private func metadata(dataPageOffset: Int64, dictionaryPageOffset: Int64?, size: Int) -> ColumnMetaData {

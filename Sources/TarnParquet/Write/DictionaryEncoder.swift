@@ -10,14 +10,18 @@ func mixHash(_ x: UInt64) -> UInt64 {
     return h ^ (h >> 32)
 }
 
-/// Dictionary of fixed-width values keyed by their bit pattern.
+/// Dictionary of fixed-width values keyed by their bit pattern. Each slot holds the key beside
+/// its index so a lookup touches one cache line.
 struct FixedDictionary {
     private(set) var values: [UInt64] = []
-    private var table: [Int32]
+    /// Slot keys and entry index + 1 (0 = empty).
+    private var keys: [UInt64]
+    private var slots: [UInt32]
     private var mask: Int
 
     init() {
-        table = [Int32](repeating: 0, count: 1024)
+        keys = [UInt64](repeating: 0, count: 1024)
+        slots = [UInt32](repeating: 0, count: 1024)
         mask = 1023
     }
 
@@ -27,26 +31,40 @@ struct FixedDictionary {
     mutating func index(of v: UInt64) -> UInt32 {
         var slot = Int(truncatingIfNeeded: mixHash(v)) & mask
         while true {
-            let e = table[slot]
+            let e = slots[slot]
             if e == 0 {
                 values.append(v)
-                table[slot] = Int32(values.count)
-                if values.count * 2 > table.count { grow() }
+                keys[slot] = v
+                slots[slot] = UInt32(values.count)
+                if values.count * 2 > slots.count { grow() }
                 return UInt32(values.count - 1)
             }
-            if values[Int(e) - 1] == v { return UInt32(e - 1) }
+            if keys[slot] == v { return e - 1 }
             slot = (slot + 1) & mask
         }
     }
 
+    /// Looks up every value of `input`, appending the indices to `out`.
+    mutating func indices<T>(_ input: [T], into out: inout [UInt32], key: (T) -> UInt64) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: input.count))
+        out.withUnsafeMutableBufferPointer { o in
+            input.withUnsafeBufferPointer { src in
+                for i in 0 ..< src.count { o[start + i] = index(of: key(src[i])) }
+            }
+        }
+    }
+
     private mutating func grow() {
-        let size = table.count * 2
-        table = [Int32](repeating: 0, count: size)
+        let size = slots.count * 2
+        keys = [UInt64](repeating: 0, count: size)
+        slots = [UInt32](repeating: 0, count: size)
         mask = size - 1
         for (i, v) in values.enumerated() {
             var slot = Int(truncatingIfNeeded: mixHash(v)) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(i + 1)
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            keys[slot] = v
+            slots[slot] = UInt32(i + 1)
         }
     }
 }

@@ -75,13 +75,12 @@ public final class ParquetWriter: @unchecked Sendable {
         let groupStart = offset
         var uncompressed: Int64 = 0
         for r in results {
-            for var (bytes, meta) in try r.get() {
+            for (parts, var meta) in try r.get() {
                 meta.dataPageOffset += offset
                 meta.dictionaryPageOffset = meta.dictionaryPageOffset.map { $0 + offset }
                 uncompressed += meta.totalUncompressedSize
                 chunks.append(ColumnChunk(fileOffset: meta.dictionaryPageOffset ?? meta.dataPageOffset, metaData: meta))
-                try emit(bytes)
-                bytes = []
+                for part in parts { try emit(part) }
             }
         }
         rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(pendingRows),
@@ -94,7 +93,7 @@ public final class ParquetWriter: @unchecked Sendable {
     }
 
     /// Encodes every leaf of top-level column `i` over the pending rows.
-    private func encodeRoot(_ i: Int) throws -> [(bytes: [UInt8], meta: ColumnMetaData)] {
+    private func encodeRoot(_ i: Int) throws -> [(parts: [[UInt8]], meta: ColumnMetaData)] {
         let root = layout.roots[i]
         let writers = try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) }
         for (batch, rows) in pending {
