@@ -12,6 +12,8 @@ public final class ParquetWriter: @unchecked Sendable {
     public let schema: StructType
     public let options: WriterOptions
     private let sink: ByteSink
+    /// Row-group bytes go through this when `options.parallel` (write overlaps the next encode).
+    private let background: BackgroundSink?
     private let layout: WriteSchema
     private var offset: Int64 = 0
     private var rowGroups: [RowGroup] = []
@@ -25,6 +27,7 @@ public final class ParquetWriter: @unchecked Sendable {
 
     public init(sink: ByteSink, schema: StructType, options: WriterOptions = WriterOptions()) throws {
         self.sink = sink
+        background = options.parallel ? BackgroundSink(sink) : nil
         self.schema = schema
         self.options = options
         layout = try WriteSchema(schema)
@@ -72,6 +75,7 @@ public final class ParquetWriter: @unchecked Sendable {
         let roots = layout.roots.count
         let results = ParallelMap.run(count: roots, parallel: options.parallel) { i in try self.encodeRoot(i) }
         var chunks: [ColumnChunk] = []
+        var bytes: [[UInt8]] = []
         let groupStart = offset
         var uncompressed: Int64 = 0
         for r in results {
@@ -80,9 +84,11 @@ public final class ParquetWriter: @unchecked Sendable {
                 meta.dictionaryPageOffset = meta.dictionaryPageOffset.map { $0 + offset }
                 uncompressed += meta.totalUncompressedSize
                 chunks.append(ColumnChunk(fileOffset: meta.dictionaryPageOffset ?? meta.dataPageOffset, metaData: meta))
-                for part in parts { try emit(part) }
+                bytes.append(contentsOf: parts)
+                offset += Int64(meta.totalCompressedSize)
             }
         }
+        if let background { try background.enqueue(bytes) } else { for b in bytes { try sink.write(b) } }
         rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(pendingRows),
                                   fileOffset: groupStart, totalCompressedSize: offset - groupStart,
                                   ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
@@ -114,6 +120,7 @@ public final class ParquetWriter: @unchecked Sendable {
     public func close() throws -> FileMetaData {
         precondition(!closed, "close twice")
         try flushRowGroup()
+        try background?.drain()
         closed = true
         var kv = options.keyValueMetadata.sorted { $0.key < $1.key }.map { KeyValue(key: $0.key, value: $0.value) }
         if kv.isEmpty { kv = [] }
