@@ -17,17 +17,11 @@ struct EventsGenerator {
     static let startMicros: Int64 = 1_704_067_200_000_000
     static let spanMicros: Int64 = 30 * 86_400_000_000
 
-    private var state: UInt64
+    private var random: SplitMix64
 
-    init(seed: UInt64 = 20_240_601) { state = seed }
+    init(seed: UInt64 = 20_240_601) { random = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     /// Rows `first ..< first + count`; timestamps increase with the id.
     mutating func batch(first: Int64, count: Int, total: Int64) -> RecordBatch {

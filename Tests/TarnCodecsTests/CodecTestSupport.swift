@@ -2,25 +2,10 @@
 // messages so a failing case can be replayed) and data generators for codec round trips.
 
 import TarnCodecs
+import TarnTestSupport
 
-/// Deterministic SplitMix64; `seed` is kept for failure messages.
-struct CodecTestRNG: RandomNumberGenerator {
-    let seed: UInt64
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.seed = seed
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared seeded generator (`seed` is kept for failure messages).
+typealias CodecTestRNG = SeededRandom
 
 enum CodecTestData {
     /// Fixed seeds plus one fresh seed per run (printed on failure).

@@ -5,20 +5,9 @@
 import Testing
 import TarnCodecs
 @testable import TarnParquet
+import TarnTestSupport
 
-/// Seeded SplitMix64 (private to this file: the test target is shared).
-private struct EncRNG: RandomNumberGenerator {
-    let seed: UInt64
-    private var state: UInt64
-    init(seed: UInt64) { self.seed = seed; state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+private typealias EncRNG = SeededRandom
 
 private let encSeeds: [UInt64] = [3, 2024, 0xC0FFEE, UInt64.random(in: 0 ... UInt64.max)]
 
