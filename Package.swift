@@ -27,9 +27,11 @@ let package = Package(
         .target(name: "TarnParquet", dependencies: ["TarnCodecs", "TarnColumnar"], swiftSettings: fast),
         .systemLibrary(name: "CMalloc"),
         .target(name: "TarnStorage", dependencies: ["TarnParquet", "CMalloc"], swiftSettings: fast),
+        .target(name: "TarnDelta", dependencies: ["TarnParquet", "TarnStorage", "CZlib"], swiftSettings: fast),
+        .target(name: "TarnTable", dependencies: ["TarnDelta", "TarnParquet", "TarnStorage"], swiftSettings: fast),
         .executableTarget(
             name: "tarn",
-            dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage",
+            dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage"],
                           path: "Benchmarks/TarnBenchmarks", swiftSettings: fast),
@@ -37,8 +39,11 @@ let package = Package(
         .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),
         .testTarget(name: "TarnColumnarTests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "TarnParquetTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
+        .testTarget(name: "TarnStorageTests", dependencies: ["TarnStorage", "TarnTestSupport"]),
+        .testTarget(name: "TarnDeltaTests", dependencies: ["TarnDelta", "TarnTestSupport"]),
+        .testTarget(name: "TarnTableTests", dependencies: ["TarnTable", "TarnDelta", "TarnTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
-        .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"],
+        .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTable", "TarnTestSupport"],
                     exclude: ["py"]),
     ]
 )
