@@ -4,8 +4,8 @@ import Dispatch
 import Synchronization
 import TarnCodecs
 
-enum ParallelMap {
-    static func run<T: Sendable>(count: Int, parallel: Bool,
+package enum ParallelMap {
+    package static func run<T: Sendable>(count: Int, parallel: Bool,
                                  _ job: @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
         guard parallel && count > 1 else { return (0 ..< count).map { i in Result { try job(i) } } }
         let results = Mutex([Result<T, any Error>?](repeating: nil, count: count))

@@ -9,6 +9,13 @@ extension ReadSchema {
 
         mutating func convert(_ raw: RawNode, parentDef: Int, parentRep: Int, repeatedAncestorDef: Int,
                               path: [String]) throws -> ReadNode {
+            let node = try convertNode(raw, parentDef: parentDef, parentRep: parentRep, repeatedAncestorDef: repeatedAncestorDef, path: path)
+            node.fieldId = raw.element.fieldId
+            return node
+        }
+
+        private mutating func convertNode(_ raw: RawNode, parentDef: Int, parentRep: Int, repeatedAncestorDef: Int,
+                                          path: [String]) throws -> ReadNode {
             let e = raw.element
             let p = path + [e.name]
             if e.repetitionType == .repeated {
@@ -59,7 +66,7 @@ extension ReadSchema {
             for c in raw.children {
                 children.append(try convert(c, parentDef: def, parentRep: rep, repeatedAncestorDef: repeatedAncestorDef, path: path))
             }
-            let type = DataType.struct(StructType(children.map { StructField($0.name, $0.type, nullable: $0.nullable) }))
+            let type = DataType.struct(StructType(children.map(\.field)))
             return ReadNode(name: e.name, type: type, nullable: optional, kind: .group(children), defLevel: def, repLevel: rep,
                             repeatedAncestorDef: repeatedAncestorDef, firstLeaf: children[0].firstLeaf)
         }

@@ -25,7 +25,7 @@ struct ReadLeaf: Sendable {
     var maxRep: Int
 }
 
-final class ReadNode: Sendable {
+final class ReadNode: @unchecked Sendable {   // fieldId is set once while building
     enum Kind: Sendable {
         case primitive(leaf: Int)
         case group([ReadNode])
@@ -46,6 +46,13 @@ final class ReadNode: Sendable {
     let repeatedAncestorDef: Int
     /// A leaf below this node, whose levels give this node's structure.
     let firstLeaf: Int
+    /// The Parquet field id (column mapping id mode), if the file has one.
+    var fieldId: Int32?
+
+    /// The node as a struct field; a Parquet field id is kept as metadata "parquet.field.id".
+    var field: StructField {
+        StructField(name, type, nullable: nullable, metadata: fieldId.map { ["parquet.field.id": .int($0)] } ?? [:])
+    }
 
     init(name: String, type: DataType, nullable: Bool, kind: Kind, defLevel: Int, repLevel: Int,
          repeatedAncestorDef: Int, firstLeaf: Int) {
@@ -91,7 +98,7 @@ struct ReadSchema: Sendable {
             roots.append(node)
         }
         leaves = builder.leaves
-        schema = StructType(roots.map { StructField($0.name, $0.type, nullable: $0.nullable) })
+        schema = StructType(roots.map(\.field))
     }
 
     private static func parseRaw(_ elements: [SchemaElement], _ pos: inout Int, depth: Int) throws -> RawNode {

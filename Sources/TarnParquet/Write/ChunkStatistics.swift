@@ -18,6 +18,8 @@ struct ChunkStatistics {
     }
 
     var nullCount: Int64 = 0
+    /// NaN values seen (floating-point columns only).
+    var nanCount: Int64 = 0
     var bounds: Bounds = .none
     static let maxBoundBytes = 64
 
@@ -52,10 +54,11 @@ struct ChunkStatistics {
     private mutating func updateFloat(_ a: [Float]) {
         var lo = Float.infinity, hi = -Float.infinity, any = false
         if case let .float(l, h) = bounds { lo = l; hi = h; any = true }
-        for v in a where !v.isNaN {
+        for v in a {
+            if v.isNaN { nanCount += 1; continue }
             any = true
-            if v < lo || (v == 0 && lo == 0 && v.sign == .minus) { lo = v }
-            if v > hi || (v == 0 && hi == 0 && v.sign == .plus) { hi = v }
+            if v < lo { lo = v }
+            if v > hi { hi = v }
         }
         if any { bounds = .float(lo == 0 ? -0.0 : lo, hi == 0 ? 0.0 : hi) }
     }
@@ -63,7 +66,8 @@ struct ChunkStatistics {
     private mutating func updateDouble(_ a: [Double]) {
         var lo = Double.infinity, hi = -Double.infinity, any = false
         if case let .double(l, h) = bounds { lo = l; hi = h; any = true }
-        for v in a where !v.isNaN {
+        for v in a {
+            if v.isNaN { nanCount += 1; continue }
             any = true
             if v < lo { lo = v }
             if v > hi { hi = v }
@@ -109,6 +113,8 @@ struct ChunkStatistics {
     /// The Parquet Statistics of the chunk.
     func statistics() -> Statistics {
         var s = Statistics(nullCount: nullCount)
+        if case .float = bounds { s.nanCount = nanCount }
+        if case .double = bounds { s.nanCount = nanCount }
         func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { var b: [UInt8] = []; b.appendLE(v); return b }
         switch bounds {
         case .none: break
