@@ -45,6 +45,25 @@ public final class LocalFileSource: ByteSource {
         size = Int(st.st_size)
     }
 
+    /// Takes ownership of an open descriptor of a regular file (closed when the source is
+    /// released, or here if this throws). LocalStore uses it to read files it opened without
+    /// following symbolic links.
+    package init(adopting fd: Int32, name: String) throws {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            close(fd)
+            throw TarnError(.io, "cannot stat \(name): \(errnoText(e))", file: name)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw TarnError(.invalidArgument, "\(name) is not a regular file", file: name)
+        }
+        self.name = name
+        self.fd = fd
+        size = Int(st.st_size)
+    }
+
     deinit { close(fd) }
 
     public func read(offset: Int, count: Int) throws -> [UInt8] {

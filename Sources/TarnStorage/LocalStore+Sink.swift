@@ -1,0 +1,95 @@
+// LocalStore+Sink: streaming writes for large objects. Bytes go (in ≥ 1 MiB writes) to a
+// temporary file in the target's directory; close() fsyncs (when durable), renames it over the
+// key and fsyncs the directory; abort() or dropping an unclosed sink removes the temporary file.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TarnParquet
+
+/// A LocalStore write in progress. Not thread-safe.
+final class LocalStoreSink: ObjectSink {
+    /// Bytes are handed to the kernel in writes of at least this size.
+    static let bufferBytes = 1 << 20
+    private let store: LocalStore
+    private let key: String
+    private let leaf: String
+    private let temporaryName: String
+    private var dirfd: Int32
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var finished = false
+    private(set) var bytesWritten = 0
+
+    init(store: LocalStore, key: String) throws {
+        try ObjectKey.validate(key)
+        let parts = ObjectKey.segments(key)
+        let dirfd = try store.openDirectory(parts.dropLast(), key: key, create: true)
+        do {
+            (fd, temporaryName) = try store.createTemporary(in: dirfd, key: key)
+        } catch {
+            closeFD(dirfd)
+            throw error
+        }
+        self.store = store
+        self.key = key
+        self.dirfd = dirfd
+        leaf = String(parts[parts.count - 1])
+        buffer.reserveCapacity(Self.bufferBytes)
+    }
+
+    deinit { abort() }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        precondition(!finished, "write to a closed or aborted sink for '\(key)'")
+        bytesWritten += bytes.count
+        var rest = bytes
+        if !buffer.isEmpty {
+            let take = min(rest.count, Self.bufferBytes - buffer.count)
+            buffer.append(contentsOf: rest.prefix(take))
+            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
+            if buffer.count < Self.bufferBytes { return }
+            try flush()
+        }
+        if rest.count >= Self.bufferBytes {
+            try store.writeAll(fd, rest, key: key)
+        } else {
+            buffer.append(contentsOf: rest)
+        }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try buffer.withUnsafeBytes { try store.writeAll(fd, $0, key: key) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() throws {
+        precondition(!finished, "close of a closed or aborted sink for '\(key)'")
+        do {
+            try flush()
+            if store.durable && fsync(fd) != 0 { throw store.failure("fsync", errno, key: key) }
+            let rc = closeFD(fd)
+            fd = -1
+            if rc != 0 { throw store.failure("close", errno, key: key) }
+            finished = true
+            try store.publish(temporaryName, as: leaf, in: dirfd, key: key)   // removes the temp on failure
+        } catch {
+            abort()
+            throw error
+        }
+        closeFD(dirfd)
+        dirfd = -1
+    }
+
+    func abort() {
+        if fd >= 0 { closeFD(fd) }
+        fd = -1
+        if !finished { unlinkat(dirfd, temporaryName, 0) }
+        finished = true
+        if dirfd >= 0 { closeFD(dirfd) }
+        dirfd = -1
+        buffer = []
+    }
+}
