@@ -1,0 +1,83 @@
+// DataFileWriter: writes rows of one partition into Parquet data files under the table root
+// (Hive-style `col=value/` directories, `part-<n>-<uuid>.<codec>.parquet` names), starting a new
+// file when the current one reaches the target size, and returns an AddFile for each file with
+// Delta statistics taken from the Parquet footer.
+import Foundation
+import TarnDelta
+
+struct DataFileWriter {
+    let store: any ObjectStore
+    /// The schema of the data columns as stored (physical names, no partition columns).
+    let fileSchema: StructType
+    let options: WriterOptions
+    let targetFileSizeBytes: Int
+    let statsColumns: ([String]) -> Bool
+    let directory: String
+    let partitionValues: [String: String?]
+    private(set) var adds: [AddFile] = []
+    private var current: (writer: ParquetWriter, sink: any ObjectSink, key: String, rows: Int)?
+    private var counter = 0
+
+    init(store: any ObjectStore, fileSchema: StructType, options: WriterOptions, targetFileSizeBytes: Int,
+         statsColumns: @escaping ([String]) -> Bool, directory: String, partitionValues: [String: String?]) {
+        self.store = store
+        self.fileSchema = fileSchema
+        self.options = options
+        self.targetFileSizeBytes = targetFileSizeBytes
+        self.statsColumns = statsColumns
+        self.directory = directory
+        self.partitionValues = partitionValues
+    }
+
+    mutating func write(_ batch: RecordBatch) throws {
+        guard batch.count > 0 else { return }
+        if current == nil { try open() }
+        guard var c = current else { return }
+        try c.writer.write(batch)
+        c.rows += batch.count
+        current = c
+        if c.sink.bytesWritten >= targetFileSizeBytes { try finishFile() }
+    }
+
+    private mutating func open() throws {
+        let suffix = DataFileWriter.codecSuffix(options.codec)
+        let name = String(format: "part-%05d-%@-c000.%@.parquet", counter, UUID().uuidString.lowercased(), suffix)
+        counter += 1
+        let key = directory.isEmpty ? name : directory + "/" + name
+        let sink = try store.sink(key)
+        current = (try ParquetWriter(sink: sink, schema: fileSchema, options: options), sink, key, 0)
+    }
+
+    /// Closes the current file and records its AddFile.
+    mutating func finishFile() throws {
+        guard let c = current else { return }
+        current = nil
+        do {
+            let meta = try c.writer.close()
+            try c.sink.close()
+            let stats = DeltaStats(numRecords: meta.numRows, leaves: try FileStatistics.leaves(meta), include: statsColumns)
+            adds.append(AddFile(path: LogPath.encode(c.key), partitionValues: partitionValues, size: Int64(c.sink.bytesWritten),
+                                modificationTime: Int64(Date().timeIntervalSince1970 * 1000), dataChange: true, stats: stats.jsonString))
+        } catch {
+            c.sink.abort()
+            throw error
+        }
+    }
+
+    /// Removes the files written so far (after a failed write: nothing is left behind).
+    func abort() {
+        current?.sink.abort()
+        for a in adds { try? store.delete(LogPath.decode(a.path)) }
+    }
+
+    static func codecSuffix(_ c: CompressionCodec) -> String {
+        switch c {
+        case .zstd: return "zstd"
+        case .snappy: return "snappy"
+        case .gzip: return "gz"
+        case .lz4Raw: return "lz4raw"
+        case .lz4: return "lz4"
+        default: return "uncompressed"
+        }
+    }
+}

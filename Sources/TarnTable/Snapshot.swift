@@ -1,0 +1,85 @@
+// Snapshot: an immutable view of a table at one version: protocol, metadata, schema, the live
+// files and transactions, built by replaying a LogSegment (checkpoint parts, then commits read
+// in parallel and applied in order). Invariants checked on load: the segment has a protocol and
+// a metaData, and Tarn can read the protocol.
+import Dispatch
+import TarnDelta
+
+public struct Snapshot: Sendable {
+    public let table: String
+    public let version: Int64
+    public let protocolAction: ProtocolAction
+    public let metadata: MetadataAction
+    public let schema: StructType
+    public let state: TableState
+    public let segment: LogSegment
+
+    public var partitionColumns: [String] { metadata.partitionColumns }
+    public var configuration: [String: String] { metadata.configuration }
+    /// Live files, sorted by path.
+    public var files: [AddFile] { state.files.values.sorted { $0.path < $1.path } }
+
+    /// The replayed state of `segment` without validating it (no protocol or schema checks).
+    static func replay(_ table: Table, _ segment: LogSegment) throws -> TableState {
+        var state = TableState()
+        for actions in try readCheckpoint(table, segment) { state.apply(actions) }
+        for actions in try readCommits(table, segment.commits) { state.apply(actions) }
+        return state
+    }
+
+    static func load(_ table: Table, _ segment: LogSegment) throws -> Snapshot {
+        let state = try replay(table, segment)
+        let where_ = "version \(segment.version)"
+        guard let p = state.protocolAction else {
+            throw TarnError(.corruption, "the table state at \(where_) has no protocol action", table: table.location, version: segment.version)
+        }
+        guard let m = state.metadata else {
+            throw TarnError(.corruption, "the table state at \(where_) has no metaData action", table: table.location, version: segment.version)
+        }
+        try TableFeatures.checkRead(p, table: table.location)
+        return Snapshot(table: table.location, version: segment.version, protocolAction: p, metadata: m,
+                        schema: try m.schema(), state: state, segment: segment)
+    }
+
+    /// The checkpoint's actions (all parts; for v2, the top-level file and its sidecars).
+    static func readCheckpoint(_ table: Table, _ segment: LogSegment) throws -> [[Action]] {
+        var out: [[Action]] = []
+        for file in segment.checkpointFiles {
+            do {
+                if case .v2Checkpoint(_, true) = file.kind {
+                    out.append(try CheckpointReader.actions(json: try table.store.get(file.key), file: file.key))
+                } else {
+                    out.append(try CheckpointReader.actions(parquet: try ParquetFile(source: try table.store.source(file.key))))
+                }
+            } catch var e as TarnError {
+                e.table = table.location
+                e.version = file.version
+                if e.file == nil { e.file = file.key }
+                throw e
+            }
+        }
+        // v2: add/remove actions may live in sidecar files.
+        let sidecars = out.flatMap { $0 }.compactMap { a -> SidecarFile? in if case let .sidecar(s) = a { return s }; return nil }
+        for s in sidecars {
+            let key = LogNames.sidecarDirectory + LogPath.decode(s.path)
+            out.append(try CheckpointReader.actions(parquet: try ParquetFile(source: try table.store.source(key))))
+        }
+        return out
+    }
+
+    /// Reads and parses commit files in parallel; results in version order.
+    static func readCommits(_ table: Table, _ commits: [LogFile]) throws -> [[Action]] {
+        let store = table.store
+        let results = ParallelMap.run(count: commits.count, parallel: true) { i in
+            try ActionCodec.parseCommit(try store.get(commits[i].key), file: commits[i].key)
+        }
+        return try results.enumerated().map { i, r in
+            do { return try r.get() } catch var e as TarnError {
+                e.table = table.location
+                e.version = commits[i].version
+                throw e
+            }
+        }
+    }
+}
+
