@@ -36,7 +36,7 @@ struct DataFileWriter {
         try c.writer.write(batch)
         c.rows += batch.count
         current = c
-        if c.sink.bytesWritten >= targetFileSizeBytes { try finishFile() }
+        if c.writer.encodedBytes >= Int64(targetFileSizeBytes) { try finishFile() }
     }
 
     private mutating func open() throws {

@@ -28,7 +28,9 @@ struct FileLayout {
         statsPaths = FileLayout.statsPaths(fileSchema, properties, mapping: mapping, logical: StructType(dataIndices.map { schema.fields[$0] }))
         var w = WriterOptions(codec: options.codec)
         targetFileSizeBytes = options.targetFileSizeBytes ?? properties.targetFileSizeBytes
-        w.rowGroupSizeBytes = min(w.rowGroupSizeBytes, max(1 << 20, targetFileSizeBytes))
+        // Row groups (sized by their in-memory bytes) no bigger than the file target, so files
+        // close near the target.
+        w.rowGroupSizeBytes = min(w.rowGroupSizeBytes, max(64 << 10, targetFileSizeBytes))
         writerOptions = w
     }
 

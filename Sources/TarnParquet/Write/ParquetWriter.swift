@@ -40,6 +40,9 @@ public final class ParquetWriter: @unchecked Sendable {
         offset += Int64(bytes.count)
     }
 
+    /// Bytes of the file so far (row groups encoded, possibly still being written in the background).
+    public var encodedBytes: Int64 { offset }
+
     /// Buffers `batch`, writing out row groups as they fill.
     public func write(_ batch: RecordBatch) throws {
         precondition(!closed, "write after close")
