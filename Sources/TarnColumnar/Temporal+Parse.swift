@@ -74,7 +74,7 @@ extension Temporal {
                 i += 1
             }
             guard n >= 1 && n <= 9 else { return nil }
-            for _ in n ..< 6 { v *= 10 }
+            for _ in min(n, 6) ..< 6 { v *= 10 }
             return v
         }
 

@@ -12,7 +12,8 @@ struct Tarn: ParsableCommand {
         commandName: "tarn",
         abstract: "Tarn lakehouse storage engine",
         version: "0.1.0",
-        subcommands: [Demo.self, ParquetGroup.self])
+        subcommands: [Demo.self, CreateTable.self, WriteTable.self, ScanTable.self, HistoryCommand.self, DescribeCommand.self,
+                      CheckpointCommand.self, BenchGroup.self, ParquetGroup.self])
 }
 
 struct ParquetGroup: ParsableCommand {

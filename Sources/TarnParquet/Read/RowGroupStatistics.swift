@@ -18,7 +18,10 @@ extension ParquetFile {
         if !typeOrder, ParquetFile.signedOrder(leaf) { (minBytes, maxBytes) = (s.min, s.max) }
         let lo = minBytes.flatMap { StatisticsDecoder.value($0, leaf) }
         let hi = maxBytes.flatMap { StatisticsDecoder.value($0, leaf) }
-        let usable = lo != nil && hi != nil
+        // NaN sorts above every number in Tarn's expressions but Parquet bounds leave it out: float
+        // bounds are used only when the writer says there is no NaN.
+        let floating = leaf.deltaType == .float || leaf.deltaType == .double
+        let usable = lo != nil && hi != nil && (!floating || s.nanCount == 0)
         return (ColumnStatistics(min: usable ? lo : nil, max: usable ? hi : nil, nullCount: s.nullCount, rowCount: group.numRows),
                 leaf.deltaType)
     }

@@ -33,6 +33,7 @@ sys.dont_write_bytecode = True  # keep __pycache__ out of the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import matrix  # noqa: E402
 import rowformat as rf  # noqa: E402
+import delta_peer  # noqa: E402  (delta-* subcommands)
 
 
 def summary(obj: dict, stream=sys.stdout) -> None:
@@ -491,6 +492,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("selftest", help="prove the oracle passes and fails when it should")
     p.add_argument("--skip-matrix", action="store_true")
     p.set_defaults(fn=cmd_selftest)
+    delta_peer.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.fn(args)
