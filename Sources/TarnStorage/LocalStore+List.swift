@@ -69,6 +69,11 @@ extension LocalStore {
             #endif
             guard let name = entryName(entry) else { continue }   // not UTF-8: not addressable as a key
             if name == "." || name == ".." || !StoreSupport.hasPrefix(name, namePrefix) { continue }
+            #if canImport(Glibc)
+            // Regular files at or before startAfter need no stat (keeps `list(startAfter:)` cheap
+            // in a long log).
+            if let after = startAfter, entry.pointee.d_type == UInt8(DT_REG), !StoreSupport.precedes(after, base + name) { continue }
+            #endif
             var st = stat()
             guard fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { continue }   // vanished meanwhile
             let isTemporary = StoreSupport.hasPrefix(name, ObjectKey.temporaryPrefix)

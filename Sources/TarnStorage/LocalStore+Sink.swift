@@ -15,7 +15,8 @@ final class LocalStoreSink: ObjectSink {
     private let store: LocalStore
     private let key: String
     private let leaf: String
-    private let temporaryName: String
+    /// Empty when the bytes go to an unnamed (O_TMPFILE) file, linked into place on close.
+    private var temporaryName: String
     private var dirfd: Int32
     private var fd: Int32
     private var buffer: [UInt8] = []
@@ -27,7 +28,11 @@ final class LocalStoreSink: ObjectSink {
         let parts = ObjectKey.segments(key)
         let dirfd = try store.openDirectory(parts.dropLast(), key: key, create: true)
         do {
-            (fd, temporaryName) = try store.createTemporary(in: dirfd, key: key)
+            if let anonymous = store.createAnonymous(in: dirfd) {
+                (fd, temporaryName) = (anonymous, "")
+            } else {
+                (fd, temporaryName) = try store.createTemporary(in: dirfd, key: key)
+            }
         } catch {
             closeFD(dirfd)
             throw error
@@ -70,6 +75,26 @@ final class LocalStoreSink: ObjectSink {
         do {
             try flush()
             if store.durable && fsync(fd) != 0 { throw store.failure("fsync", errno, key: key) }
+            if temporaryName.isEmpty {
+                // Unnamed file: link it at the key; when the key exists, link it at a temporary
+                // name and rename that over the key (a replace).
+                if try !store.linkAnonymous(fd, as: leaf, in: dirfd, key: key) {
+                    let name = ObjectKey.temporaryPrefix + "\(getpid())-" + String(UInt64.random(in: 0 ... .max), radix: 16)
+                    guard try store.linkAnonymous(fd, as: name, in: dirfd, key: key) else {
+                        throw TarnError(.io, "could not name a temporary file for '\(key)'", file: key)
+                    }
+                    temporaryName = name
+                } else {
+                    let rc = closeFD(fd)
+                    fd = -1
+                    finished = true
+                    if rc != 0 { throw store.failure("close", errno, key: key) }
+                    try store.syncDirectory(dirfd, key: key)
+                    closeFD(dirfd)
+                    dirfd = -1
+                    return
+                }
+            }
             let rc = closeFD(fd)
             fd = -1
             if rc != 0 { throw store.failure("close", errno, key: key) }
@@ -86,7 +111,7 @@ final class LocalStoreSink: ObjectSink {
     func abort() {
         if fd >= 0 { closeFD(fd) }
         fd = -1
-        if !finished { unlinkat(dirfd, temporaryName, 0) }
+        if !finished && !temporaryName.isEmpty { unlinkat(dirfd, temporaryName, 0) }
         finished = true
         if dirfd >= 0 { closeFD(dirfd) }
         dirfd = -1

@@ -6,10 +6,11 @@ import Foundation
 import TarnDelta
 
 public enum Checkpoints {
-    static func afterCommit(_ table: Table, version: Int64) throws {
+    /// `configuration` is the table's configuration as of the commit.
+    static func afterCommit(_ table: Table, version: Int64, configuration: [String: String]) throws {
+        guard version > 0, version % TableProperties(configuration).checkpointInterval == 0 else { return }
         let s = try table.snapshot(version: version)
         let props = TableProperties(s.configuration)
-        guard version > 0, version % props.checkpointInterval == 0 else { return }
         guard !(s.protocolAction.writerFeatures ?? []).contains("v2Checkpoint") else { return }
         try write(table, s)
         if props.enableExpiredLogCleanup { try cleanUpLog(table, retentionMillis: props.logRetentionMillis) }

@@ -5,7 +5,9 @@
 import Foundation
 import TarnDelta
 
-struct DataFileWriter {
+/// Unchecked Sendable: a writer is used by one thread at a time (partitions finish in parallel,
+/// each on its own writer).
+struct DataFileWriter: @unchecked Sendable {
     let store: any ObjectStore
     /// The schema of the data columns as stored (physical names, no partition columns).
     let fileSchema: StructType

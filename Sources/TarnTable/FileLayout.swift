@@ -68,15 +68,9 @@ struct FileLayout {
     /// Rows of `batch` grouped by their serialized partition values.
     func split(_ batch: RecordBatch) throws -> [([String?], RecordBatch)] {
         guard !partitionIndices.isEmpty else { return [([], batch)] }
-        var groups: [[String?]: [Int32]] = [:]
-        var order: [[String?]] = []
-        for r in 0 ..< batch.count {
-            let key = partitionIndices.map { i in PartitionValues.serialize(batch.columns[i].value(at: r), schema.fields[i].type) }
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(Int32(r))
-        }
-        if order.count == 1 { return [(order[0], batch)] }
-        return order.map { ($0, batch.take(groups[$0] ?? [])) }
+        let groups = PartitionSplit.groups(partitionIndices.map { batch.columns[$0] }, count: batch.count)
+        if groups.count == 1 { return [(groups[0].key, batch)] }
+        return groups.map { ($0.key, batch.take($0.rows)) }
     }
 
     /// The data columns of a partition's rows, as stored in files.

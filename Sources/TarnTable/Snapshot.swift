@@ -7,12 +7,12 @@ import TarnDelta
 
 public struct Snapshot: Sendable {
     public let table: String
-    public let version: Int64
-    public let protocolAction: ProtocolAction
-    public let metadata: MetadataAction
-    public let schema: StructType
-    public let state: TableState
-    public let segment: LogSegment
+    public private(set) var version: Int64
+    public private(set) var protocolAction: ProtocolAction
+    public private(set) var metadata: MetadataAction
+    public private(set) var schema: StructType
+    public private(set) var state: TableState
+    public private(set) var segment: LogSegment
 
     public var partitionColumns: [String] { metadata.partitionColumns }
     public var configuration: [String: String] { metadata.configuration }
@@ -39,6 +39,21 @@ public struct Snapshot: Sendable {
         try TableFeatures.checkRead(p, table: table.location)
         return Snapshot(table: table.location, version: segment.version, protocolAction: p, metadata: m,
                         schema: try m.schema(), state: state, segment: segment)
+    }
+
+    /// Applies `commits` (the next versions, in order) in place. When this value holds the only
+    /// reference to its state, no table-sized copy is made, so following a growing log costs only
+    /// the new commits.
+    mutating func advance(by commits: [LogFile], table: Table) throws {
+        let parsed = try Snapshot.readCommits(table, commits)
+        for actions in parsed { state.apply(actions) }
+        guard let p = state.protocolAction, let m = state.metadata, let last = commits.last else { return }
+        try TableFeatures.checkRead(p, table: table.location)
+        if m != metadata { schema = try m.schema() }
+        protocolAction = p
+        metadata = m
+        segment = try segment.appending(commits)
+        version = last.version
     }
 
     /// The checkpoint's actions (all parts; for v2, the top-level file and its sidecars).

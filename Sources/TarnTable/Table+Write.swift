@@ -50,7 +50,7 @@ public struct WriteResult: Sendable {
 extension Table {
     /// Writes `batches` (creating the table when it has no log yet).
     public func write(_ batches: [RecordBatch], options: WriteOptions = WriteOptions()) throws -> WriteResult {
-        let existing: Snapshot? = try logFiles().isEmpty ? nil : snapshot()
+        let existing = try latestIfAny()
         var plan = try WritePlan(table: self, snapshot: existing, batches: batches, options: options)
         if let done = plan.alreadyCommitted { return done }
         do {
@@ -58,11 +58,21 @@ extension Table {
             try plan.planRemovals()
             let outcome = try plan.transaction().commit()
             if !outcome.committed { plan.abort() }
-            if outcome.committed { try? Checkpoints.afterCommit(self, version: outcome.version) }
+            if outcome.committed { try? Checkpoints.afterCommit(self, version: outcome.version, configuration: plan.configuration) }
             return plan.result(outcome)
         } catch {
             plan.abort()
             throw error
+        }
+    }
+
+    /// The latest snapshot, or nil when the table has no log yet.
+    func latestIfAny() throws -> Snapshot? {
+        do {
+            return try snapshot()
+        } catch let e as TarnError where e.code == .notFound {
+            guard try logFiles().isEmpty else { throw e }
+            return nil
         }
     }
 

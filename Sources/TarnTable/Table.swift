@@ -2,10 +2,13 @@
 // current at a timestamp), with `_last_checkpoint` as a hint that falls back to a full listing
 // when it is missing, stale or corrupt.
 import Dispatch
+import Synchronization
 import TarnDelta
 
 public final class Table: Sendable {
     public let store: any ObjectStore
+    /// The newest snapshot loaded through this Table, advanced incrementally by later loads.
+    private let latest = Mutex<Snapshot?>(nil)
 
     public init(store: any ObjectStore) { self.store = store }
 
@@ -33,11 +36,37 @@ public final class Table: Sendable {
 
     /// The snapshot at `version` (the latest when nil).
     public func snapshot(version: Int64? = nil) throws -> Snapshot {
-        if version == nil, let hinted = try? hintedSegment() {
-            if let s = try? Snapshot.load(self, hinted) { return s }
+        if let version, let cached = latest.withLock({ $0 }), cached.version == version { return cached }
+        if version == nil {
+            if let s = try? advancedLatest() { return s }
+            if let hinted = try? hintedSegment(), let s = try? Snapshot.load(self, hinted) { return remember(s) }
         }
         let segment = try LogSegment(files: try logFiles(), target: version, table: location)
-        return try Snapshot.load(self, segment)
+        let s = try Snapshot.load(self, segment)
+        return version == nil ? remember(s) : s
+    }
+
+    private func remember(_ s: Snapshot) -> Snapshot {
+        latest.withLock { current in
+            if current.map({ $0.version < s.version }) ?? true { current = s }
+        }
+        return s
+    }
+
+    /// The cached latest snapshot with any newer commits applied (only those are listed and
+    /// read, so loading the latest version does not grow with history). nil without a cache, or
+    /// when the log changed in a way the cache cannot follow (e.g. a new checkpoint only).
+    private func advancedLatest() throws -> Snapshot? {
+        // Take the cached snapshot out so that advancing it mutates the only copy.
+        guard var cached = latest.withLock({ current -> Snapshot? in defer { current = nil }; return current }) else { return nil }
+        let newer = try logFiles(startAfter: LogNames.commit(cached.version)).filter { $0.kind == .commit }.sorted { $0.version < $1.version }
+        guard !newer.isEmpty else {
+            // No newer commit; make sure the cached one was not cleaned away or replaced.
+            return try store.exists(LogNames.commit(cached.version)) ? remember(cached) : nil
+        }
+        guard newer.map(\.version) == Array(cached.version + 1 ... cached.version + Int64(newer.count)) else { return nil }
+        try cached.advance(by: newer, table: self)
+        return remember(cached)
     }
 
     /// The raw replayed state at `version` (latest when nil), without protocol or schema checks:

@@ -86,11 +86,27 @@ struct WritePlan {
                 writers[key] = w
             }
         }
-        for key in writers.keys.sorted(by: { $0.map { $0 ?? "" }.lexicographicallyPrecedes($1.map { $0 ?? "" }) }) {
-            guard var w = writers[key] else { continue }
-            try w.finishFile()
-            adds += w.adds
-            writers[key] = nil
+        // Finish every partition's last file in parallel (each also encodes its columns in parallel).
+        let keys = writers.keys.sorted(by: { $0.map { $0 ?? "" }.lexicographicallyPrecedes($1.map { $0 ?? "" }) })
+        let pending = keys.compactMap { writers[$0] }
+        writers = [:]
+        let finished = ParallelMap.run(count: pending.count, parallel: true) { i in
+            var w = pending[i]
+            do {
+                try w.finishFile()
+            } catch {
+                w.abort()
+                throw error
+            }
+            return w.adds
         }
+        var failure: (any Error)?
+        for r in finished {
+            switch r {
+            case let .success(a): adds += a
+            case let .failure(e): failure = failure ?? e
+            }
+        }
+        if let failure { throw failure }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 import TarnTable
 
 struct BenchGroup: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks users run.", subcommands: [BenchWrite.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks users run.", subcommands: [BenchWrite.self, BenchOpen.self])
 }
 
 struct BenchWrite: ParsableCommand {
@@ -19,12 +19,14 @@ struct BenchWrite: ParsableCommand {
     @Option(help: "Number of commits (commit mode).") var commits: Int?
     @Option(name: .customLong("rows-per-commit"), help: "Rows per commit (commit mode).") var rowsPerCommit: Int = 2000
     @Flag(help: "Print one JSON object.") var json = false
+    @Flag(name: .customLong("no-fsync"), help: "Do not fsync data files and commits (as writers that do not sync; not durable).")
+    var noFsync = false
 
     func run() throws {
         try reportingErrors {
             let dir = output ?? FileManager.default.temporaryDirectory.appendingPathComponent("tarn-bench-\(UUID().uuidString)").path
             defer { if output == nil { try? FileManager.default.removeItem(atPath: dir) } }
-            let table = try TableLocation.create(dir)
+            let table = try TableLocation.create(dir, durable: !noFsync)
             var options = WriteOptions()
             options.partitionBy = try partitionBy.map(parseColumnList) ?? []
             options.codec = try parseCodec(codec)
@@ -32,11 +34,14 @@ struct BenchWrite: ParsableCommand {
             var latencies: [Double] = []
             var totalRows = 0, files = 0
             var bytes: Int64 = 0
+            let bulk = commits == nil ? try inputBatches() : []     // input is prepared before timing
             let start = DispatchTime.now().uptimeNanoseconds
             if let commits {
                 var generator = EventsGenerator()
+                let source = try input.map { _ in try RecordBatch.concatenate(try inputBatches()) }
                 for c in 0 ..< commits {
-                    let batch = generator.batch(first: Int64(c * rowsPerCommit), count: rowsPerCommit, total: Int64(commits * rowsPerCommit))
+                    let batch = source.map { $0.slice((c * rowsPerCommit % max(1, $0.count)) ..< min($0.count, c * rowsPerCommit % max(1, $0.count) + rowsPerCommit)) }
+                        ?? generator.batch(first: Int64(c * rowsPerCommit), count: rowsPerCommit, total: Int64(commits * rowsPerCommit))
                     let t0 = DispatchTime.now().uptimeNanoseconds
                     let r = try table.write([batch], options: options)
                     latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
@@ -46,9 +51,8 @@ struct BenchWrite: ParsableCommand {
                     progress.update(Double(c + 1) / Double(commits))
                 }
             } else {
-                let batches = try inputBatches()
                 let t0 = DispatchTime.now().uptimeNanoseconds
-                let r = try table.write(batches, options: options)
+                let r = try table.write(bulk, options: options)
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                 totalRows = r.rowsWritten
                 files = r.filesAdded
@@ -71,6 +75,11 @@ struct BenchWrite: ParsableCommand {
         return generator.batches(rows: rows ?? 1_000_000)
     }
 
+    private func tenth<C: Collection>(_ part: C) -> Double where C.Element == Double {
+        let s = part.sorted()
+        return s.isEmpty ? 0 : s[s.count / 2]
+    }
+
     private func report(rows: Int, bytes: Int64, files: Int, seconds: Double, latencies: [Double]) {
         let sorted = latencies.sorted()
         func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))] }
@@ -81,6 +90,8 @@ struct BenchWrite: ParsableCommand {
                 ("rows_per_second", .number(String(Double(rows) / seconds))), ("mb_per_second", .number(String(Double(bytes) / 1e6 / seconds))),
                 ("commits", .int(commitCount)), ("commits_per_second", .number(String(Double(commitCount) / seconds))),
                 ("commit_latency_ms_p50", .number(String(pct(0.5)))), ("commit_latency_ms_p99", .number(String(pct(0.99)))),
+                ("commit_latency_ms_first_tenth_p50", .number(String(tenth(latencies.prefix(max(1, commitCount / 10)))))),
+                ("commit_latency_ms_last_tenth_p50", .number(String(tenth(latencies.suffix(max(1, commitCount / 10)))))),
             ])
             print(doc.serialized())
         } else {
@@ -111,5 +122,34 @@ final class Progress {
 
     func finish() {
         if enabled && last >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// `tarn bench open`: time loading a snapshot (replaying the log from its newest checkpoint).
+struct BenchOpen: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "Measure how long opening a table version takes.")
+    @Argument(help: "The table directory.") var path: String
+    @Option(help: "Version to open (default: latest).") var version: Int64?
+    @Option(name: .customLong("repeat"), help: "Timed repetitions (after one warm-up).") var repetitions: Int = 5
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let table = try Table.open(path: path)
+            var times: [Double] = []
+            var loaded: Int64 = 0
+            for i in 0 ... max(1, repetitions) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                loaded = try table.snapshot(version: version).version
+                if i > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            }
+            let median = times.sorted()[times.count / 2]
+            if json {
+                print(JSONValue.object([("version", .int(loaded)), ("median_ms", .number(String(median))),
+                                        ("runs_ms", .array(times.map { .number(String($0)) }))]).serialized())
+            } else {
+                print(String(format: "opened version %lld in %.2f ms (median of %d)", loaded, median, times.count))
+            }
+        }
     }
 }

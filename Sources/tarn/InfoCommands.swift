@@ -74,11 +74,12 @@ struct DescribeCommand: ParsableCommand {
 struct CheckpointCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "checkpoint", abstract: "Write a checkpoint of the latest version.")
     @Argument(help: "The table directory.") var path: String
+    @Option(help: "Checkpoint this version instead of the latest.") var version: Int64?
 
     func run() throws {
         try reportingErrors {
             let table = try Table.open(path: path)
-            let s = try table.snapshot()
+            let s = try table.snapshot(version: version)
             try Checkpoints.write(table, s)
             print("wrote a checkpoint of version \(s.version) (\(s.state.files.count) files)")
         }

@@ -91,8 +91,8 @@ func parseProperties(_ items: [String]) throws -> [String: String] {
 
 enum TableLocation {
     /// A table in a local directory that may not exist yet (for create and write).
-    static func create(_ path: String) throws -> Table {
+    static func create(_ path: String, durable: Bool = true) throws -> Table {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return Table(store: try LocalStore.open(root: path))
+        return Table(store: try LocalStore.open(root: path, durable: durable))
     }
 }

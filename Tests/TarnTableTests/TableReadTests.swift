@@ -40,8 +40,9 @@ import TarnTestSupport
         try table.create(schema: T.schema, properties: ["delta.checkpointInterval": "3"])
         for i in 0 ..< 7 { _ = try table.write([try T.batch([T.row(Int64(i))])]) }
         #expect(try store.exists(LogNames.checkpoint(3)) && store.exists(LogNames.checkpoint(6)))
-        let s = try table.snapshot()
+        let s = try Table(store: store).snapshot()     // a fresh reader starts from the checkpoint
         #expect(s.version == 7 && s.segment.checkpointVersion == 6 && s.segment.commits.count == 1)
+        #expect(try table.snapshot().state.files.count == s.state.files.count)
         #expect(try T.rows(table).count == 7)
         try store.put(LogNames.lastCheckpoint, Array("{not json".utf8))      // a corrupt hint
         #expect(try table.snapshot().version == 7)

@@ -85,6 +85,29 @@ public struct LogSegment: Sendable {
         return starts.min()
     }
 
+    private init(version: Int64, checkpointVersion: Int64?, checkpointFiles: [LogFile], commits: [LogFile],
+                 latestVersion: Int64, earliestVersion: Int64) {
+        self.version = version
+        self.checkpointVersion = checkpointVersion
+        self.checkpointFiles = checkpointFiles
+        self.commits = commits
+        self.latestVersion = latestVersion
+        self.earliestVersion = earliestVersion
+    }
+
+    /// This segment followed by `newer` commits, which must continue it without a gap.
+    public func appending(_ newer: [LogFile]) throws -> LogSegment {
+        var v = version
+        for c in newer {
+            guard c.kind == .commit, c.version == v + 1 else {
+                throw TarnError(.corruption, "versions are not contiguous: expected commit \(v + 1), found \(c.version)", version: c.version)
+            }
+            v = c.version
+        }
+        return LogSegment(version: v, checkpointVersion: checkpointVersion, checkpointFiles: checkpointFiles, commits: commits + newer,
+                          latestVersion: max(latestVersion, v), earliestVersion: earliestVersion)
+    }
+
     /// Files to read, oldest first: checkpoint parts then commits.
     public var files: [LogFile] { checkpointFiles + commits }
 }

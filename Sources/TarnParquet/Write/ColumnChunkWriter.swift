@@ -46,13 +46,27 @@ final class ColumnChunkWriter {
         if let rep { repLevels.append(contentsOf: rep) }
         pageEntries += entries
         numValues += Int64(entries)
-        if dictActive { encodeDictionary(values) } else { encodePlain(values) }
-        if dictActive && dictionaryPlainSize > options.dictionaryPageSizeLimitBytes {
+        if dictActive {
+            encodeDictionary(values)
+            dictionaryValues += values.count
+        } else {
+            encodePlain(values)
+        }
+        if dictActive && (dictionaryPlainSize > options.dictionaryPageSizeLimitBytes || dictionaryIsUseless) {
             try flushPage()
             dictActive = false
         } else if estimatedPageBytes >= options.dataPageSizeBytes {
             try flushPage()
         }
+    }
+
+    /// Values that went through the dictionary so far.
+    private var dictionaryValues = 0
+
+    /// After 16 Ki values, a dictionary holding nearly one entry per value only costs time and
+    /// space: fall back to PLAIN early (the peers wait for the size limit).
+    private var dictionaryIsUseless: Bool {
+        dictionaryValues >= 16_384 && (fixedDict.count + byteDict.count) * 10 >= dictionaryValues * 9
     }
 
     private var dictionaryPlainSize: Int {
