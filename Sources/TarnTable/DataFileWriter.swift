@@ -31,12 +31,14 @@ struct DataFileWriter: @unchecked Sendable {
         self.partitionValues = partitionValues
     }
 
-    mutating func write(_ batch: RecordBatch) throws {
-        guard batch.count > 0 else { return }
+    /// Writes the rows of `batch` (a batch in the file schema) at `rows` (all when nil).
+    mutating func write(_ batch: RecordBatch, rows: [Int32]? = nil) throws {
+        let n = rows?.count ?? batch.count
+        guard n > 0 else { return }
         if current == nil { try open() }
         guard var c = current else { return }
-        try c.writer.write(batch)
-        c.rows += batch.count
+        if let rows { try c.writer.write(batch, rows: rows) } else { try c.writer.write(batch) }
+        c.rows += n
         current = c
         if c.writer.encodedBytes >= Int64(targetFileSizeBytes) { try finishFile() }
     }

@@ -65,12 +65,13 @@ struct FileLayout {
         return Set((n < 0 ? leaves : Array(leaves.prefix(n))).map(\.0))
     }
 
-    /// Rows of `batch` grouped by their serialized partition values.
-    func split(_ batch: RecordBatch) throws -> [([String?], RecordBatch)] {
-        guard !partitionIndices.isEmpty else { return [([], batch)] }
+    /// Rows of `batch` grouped by their serialized partition values: the row indices of each
+    /// group (nil = every row), without copying the rows.
+    func split(_ batch: RecordBatch) throws -> [(key: [String?], rows: [Int32]?)] {
+        guard !partitionIndices.isEmpty else { return [([], nil)] }
         let groups = PartitionSplit.groups(partitionIndices.map { batch.columns[$0] }, count: batch.count)
-        if groups.count == 1 { return [(groups[0].key, batch)] }
-        return groups.map { ($0.key, batch.take($0.rows)) }
+        if groups.count == 1 { return [(groups[0].key, nil)] }
+        return groups.map { ($0.key, $0.rows) }
     }
 
     /// The data columns of a partition's rows, as stored in files.

@@ -33,10 +33,11 @@ extension WritePlan {
             removes.append(RemoveFile(removing: add, at: now, dataChange: true))
             for batch in kept {
                 let aligned = try SchemaAlignment.align(batch, to: schema, tableName: table.location)
-                for (key, part) in try layout.split(aligned) {
+                let data = try layout.dataBatch(aligned)
+                for (key, selection) in try layout.split(aligned) {
                     var w = layout.writer(store: table.store, partition: key)
                     do {
-                        try w.write(try layout.dataBatch(part))
+                        try w.write(data, rows: selection)
                         try w.finishFile()
                     } catch {
                         w.abort()

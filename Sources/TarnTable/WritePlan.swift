@@ -80,9 +80,10 @@ struct WritePlan {
         defer { for w in writers.values { w.abort() } }
         for batch in batches {
             rows += batch.count
-            for (key, part) in try layout.split(batch) {
+            let data = try layout.dataBatch(batch)
+            for (key, selection) in try layout.split(batch) {
                 var w = writers[key] ?? layout.writer(store: table.store, partition: key)
-                try w.write(try layout.dataBatch(part))
+                try w.write(data, rows: selection)
                 writers[key] = w
             }
         }

@@ -118,6 +118,19 @@ public struct DeltaStats: Sendable {
         return ColumnStatistics(min: usable ? lo : nil, max: usable ? hi : nil, nullCount: nulls, rowCount: numRecords)
     }
 
+    /// A decimal bound. Some writers (delta-rs) format decimal statistics through a float64, which
+    /// can move a bound past the data; text that may have come from a float (an exponent, or 16+
+    /// significant digits) is widened outward by its possible rounding error (< |v| × 10^-15).
+    static func decimalBound(_ text: String, scale: Int, upper: Bool) -> Value? {
+        let digits = text.filter(\.isNumber).drop { $0 == "0" }.count
+        let maybeFloat = text.contains { $0 == "e" || $0 == "E" } || digits >= 16
+        if !maybeFloat { return Decimal128.parse(text, scale: scale).map { .decimal($0) } }
+        guard let v = Decimal128.parse(text, scale: scale) else { return nil }
+        let margin = v.magnitude / 1_000_000_000_000_000 + 1
+        let (bound, overflow) = upper ? v.addingReportingOverflow(Int128(margin)) : v.subtractingReportingOverflow(Int128(margin))
+        return overflow ? nil : .decimal(bound)
+    }
+
     /// A JSON bound as a Value of `type`; timestamps' maxima are widened by 1 ms (ms-floored stats).
     static func value(_ j: JSONValue, _ type: DataType, upper: Bool) -> Value? {
         switch type {
@@ -126,8 +139,8 @@ public struct DeltaStats: Sendable {
             guard case let .number(n) = j, let d = Double(n) else { return nil }
             return type == .float ? .float(Float(d)) : .double(d)
         case let .decimal(_, s):
-            if case let .number(n) = j { return Decimal128.parse(n, scale: s).map { .decimal($0) } }
-            return j.stringValue.flatMap { Decimal128.parse($0, scale: s) }.map { .decimal($0) }
+            guard let text = j.stringValue ?? { if case let .number(n) = j { return n }; return nil }() else { return nil }
+            return decimalBound(text, scale: s, upper: upper)
         case .string: return j.stringValue.map { .string($0) }
         case .date: return j.stringValue.flatMap { Temporal.parseDate($0) }.map { .date($0) }
         case .timestamp, .timestampNtz:

@@ -24,6 +24,31 @@ enum ColumnSlicer {
         }
     }
 
+    /// The rows of `column` at `indices` (in order).
+    static func append(_ root: ShredNode, _ column: Column, indices: [Int32], layout: WriteSchema,
+                       writers: [ColumnChunkWriter]) throws {
+        guard case let .leaf(index, optional) = root else {
+            let taken = column.take(indices)
+            try append(root, taken, 0 ..< taken.count, layout: layout, writers: writers)
+            return
+        }
+        let leaf = layout.leaves[index]
+        guard optional, let validity = column.validity else {
+            let values = ValueBatch.gather(column, leaf, range: 0 ..< 0, indices: indices)
+            try writers[0].append(def: optional ? [UInt8](repeating: 1, count: indices.count)[...] : nil, rep: nil,
+                                  entries: indices.count, values: values)
+            return
+        }
+        var def = [UInt8](repeating: 1, count: indices.count)
+        var present: [Int32] = []
+        present.reserveCapacity(indices.count)
+        for (k, r) in indices.enumerated() {
+            if validity[Int(r)] { present.append(r) } else { def[k] = 0 }
+        }
+        let values = ValueBatch.gather(column, leaf, range: 0 ..< 0, indices: present)
+        try writers[0].append(def: def[...], rep: nil, entries: indices.count, values: values)
+    }
+
     private static func appendFlat(_ column: Column, _ rows: Range<Int>, leaf: LeafDescriptor, optional: Bool,
                                    writer: ColumnChunkWriter) throws {
         guard optional else {

@@ -17,7 +17,8 @@ public final class ParquetWriter: @unchecked Sendable {
     private let layout: WriteSchema
     private var offset: Int64 = 0
     private var rowGroups: [RowGroup] = []
-    private var pending: [(batch: RecordBatch, rows: Range<Int>)] = []
+    /// Buffered input: positions `rows` of a batch's rows, or of `selection` (row indices) when given.
+    private var pending: [(batch: RecordBatch, rows: Range<Int>, selection: [Int32]?)] = []
     private var pendingRows = 0
     private var pendingBytes = 0
     private var totalRows: Int64 = 0
@@ -45,18 +46,28 @@ public final class ParquetWriter: @unchecked Sendable {
 
     /// Buffers `batch`, writing out row groups as they fill.
     public func write(_ batch: RecordBatch) throws {
+        try write(batch, selection: nil)
+    }
+
+    /// Buffers the rows of `batch` at `rows` (indices, in order), without copying them.
+    public func write(_ batch: RecordBatch, rows: [Int32]) throws {
+        try write(batch, selection: rows)
+    }
+
+    private func write(_ batch: RecordBatch, selection: [Int32]?) throws {
         precondition(!closed, "write after close")
         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
             throw TarnError(.schemaMismatch, "batch schema \(batch.schema.fields.map { "\($0.name) \($0.type)" }) does not match the file schema \(schema.fields.map { "\($0.name) \($0.type)" })")
         }
         try checkNullability(batch)
         let bytesPerRow = max(1, batch.estimatedBytes / max(1, batch.count))
+        let total = selection?.count ?? batch.count
         var start = 0
-        while start < batch.count {
+        while start < total {
             let roomRows = options.maxRowGroupRows - pendingRows
             let roomBytes = max(1, (options.rowGroupSizeBytes - pendingBytes) / bytesPerRow)
-            let n = min(batch.count - start, roomRows, roomBytes)
-            pending.append((batch, start ..< start + n))
+            let n = min(total - start, roomRows, roomBytes)
+            pending.append((batch, start ..< start + n, selection))
             pendingRows += n
             pendingBytes += n * bytesPerRow
             start += n
@@ -105,12 +116,16 @@ public final class ParquetWriter: @unchecked Sendable {
     private func encodeRoot(_ i: Int) throws -> [(parts: [[UInt8]], meta: ColumnMetaData)] {
         let root = layout.roots[i]
         let writers = try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) }
-        for (batch, rows) in pending {
+        for (batch, rows, selection) in pending {
             let column = batch.columns[i]
             var s = rows.lowerBound
             while s < rows.upperBound {
                 let slice = s ..< min(rows.upperBound, s + ParquetWriter.sliceRows)
-                try ColumnSlicer.append(root, column, slice, layout: layout, writers: writers)
+                if let selection {
+                    try ColumnSlicer.append(root, column, indices: Array(selection[slice]), layout: layout, writers: writers)
+                } else {
+                    try ColumnSlicer.append(root, column, slice, layout: layout, writers: writers)
+                }
                 s = slice.upperBound
             }
         }

@@ -1,8 +1,8 @@
 """Delta Lake half of the Python peer: deltalake (delta-rs) as the independent Delta reader and writer.
 
-peer.py registers these subcommands through `register(sub)`. Rows are canonical JSON lines (spec/rows.md,
-built by rowformat.py); comparisons are multisets of rows with floats compared numerically as rowformat does.
-deltalake's view of statistics is checked against the data files themselves (see `cmd_versions`).
+peer.py registers delta-read, -versions, -version-at, -write, -check, -dml, -checkpoint and -gen-parquet via
+`register(sub)`. Rows are canonical JSON lines (spec/rows.md, from rowformat.py), compared as multisets with floats
+compared numerically; deltalake's parsed statistics are checked against the data files themselves.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ import rowformat as rf
 
 
 def _summary(obj: dict, stream=sys.stdout) -> None:
-    print(json.dumps(obj, ensure_ascii=False), file=stream, flush=True)
+    print(json.dumps(obj, ensure_ascii=False, default=str), file=stream, flush=True)
 
 
 def _deltalake():
@@ -211,24 +211,29 @@ def cmd_check(args) -> int:
 
 # ================================================================ deltalake's view of versions and statistics
 
-def raw_stats(table_path: str) -> dict:
-    """add.path (as in the log) -> the parsed stats JSON object, from every commit file."""
-    out = {}
+def raw_stats(table_path: str) -> tuple[dict, dict]:
+    """From every commit file: add.path (as in the log) -> the parsed stats JSON object, and
+    add.path -> the engineInfo of the commit that added it."""
+    stats, writers = {}, {}
     log = os.path.join(table_path, "_delta_log")
     for name in sorted(os.listdir(log)):
         if not (name.endswith(".json") and name[:-5].isdigit()):
             continue
         with open(os.path.join(log, name), encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                add = json.loads(line).get("add")
-                if isinstance(add, dict) and isinstance(add.get("stats"), str):
-                    try:
-                        out[add["path"]] = json.loads(add["stats"])
-                    except ValueError:
-                        out[add["path"]] = {"__unparseable__": add["stats"]}
-    return out
+            actions = [json.loads(line) for line in fh if line.strip()]
+        engine = next((a["commitInfo"].get("engineInfo") for a in actions
+                       if isinstance(a.get("commitInfo"), dict)), None)
+        for a in actions:
+            add = a.get("add")
+            if not isinstance(add, dict):
+                continue
+            writers[add["path"]] = engine
+            if isinstance(add.get("stats"), str):
+                try:
+                    stats[add["path"]] = json.loads(add["stats"])
+                except ValueError:
+                    stats[add["path"]] = {"__unparseable__": add["stats"]}
+    return stats, writers
 
 
 def flatten_stats(obj, prefix=()) -> dict:
@@ -356,8 +361,12 @@ def check_file_stats(row: dict, schema_names: list, raw: dict | None, data: Data
                 serious = category == "wrong" or (exact and category == "inexact")
                 (problems if serious else notes).append(f"{where}: {name}: [{category}] {text}")
         for leaf in raw_flat[kind]:
-            if leaf not in parsed and leaf[0] not in schema_names:
+            if leaf in parsed:
+                continue
+            if leaf[0] not in schema_names:
                 problems.append(f"{where}: the log has {kind} of unknown column {'.'.join(leaf)}")
+            else:
+                notes.append(f"{where}: deltalake does not expose the logged {kind} of {'.'.join(leaf)}")
     return checked
 
 
@@ -392,9 +401,10 @@ def cmd_versions(args) -> int:
     """deltalake's view of every version: its history timestamp, the commit file's mtime, protocol, the files
     (URIs, partition values) and whether their statistics parse and agree with the data files."""
     start = time.monotonic()
+    args.table = os.path.abspath(args.table)
     latest = open_table(args.table).version()
     history = {h.get("version"): h for h in open_table(args.table).history()}
-    raw = raw_stats(args.table)
+    raw, writers = raw_stats(args.table)
     summaries: dict[str, DataSummary] = {}
     versions, problems, notes, checked = [], [], [], 0
     for v in range(args.first, latest + 1):
@@ -439,7 +449,11 @@ def cmd_versions(args) -> int:
                 summaries[path] = DataSummary(path)
             raw_entry = raw.get(row["path"])
             f["raw_stats"] = raw_entry is not None
-            n = check_file_stats(row, names, raw_entry, summaries[path], where, problems, notes, args.exact)
+            f["writer"] = writers.get(row["path"])
+            mine = args.only_writer is None or (f["writer"] or "").startswith(args.only_writer)
+            found = []
+            n = check_file_stats(row, names, raw_entry, summaries[path], where, found, notes, args.exact)
+            (problems if mine else notes).extend(found if mine else [f"[written by {f['writer']}] {p}" for p in found])
             f["stats_checked"] = n
             checked += n
             files.append(f)
@@ -499,6 +513,29 @@ def cmd_write(args) -> int:
     return 0
 
 
+def cmd_dml(args) -> int:
+    """deltalake's other writers: delete / update (DataFusion rewrites), optimize (compaction, dataChange=false),
+    restore, vacuum, and cleanup (a checkpoint, then log files older than delta.logRetentionDuration removed)."""
+    dt = open_table(args.table)
+    if args.action == "delete":
+        metrics = dt.delete(args.predicate)
+    elif args.action == "update":
+        metrics = dt.update(updates=dict(kv.split("=", 1) for kv in args.set or []), predicate=args.predicate)
+    elif args.action == "optimize":
+        metrics = dt.optimize.compact(target_size=args.target_size)
+    elif args.action == "restore":
+        metrics = dt.restore(args.version)
+    elif args.action == "vacuum":
+        metrics = {"deleted": dt.vacuum(retention_hours=0, enforce_retention_duration=False, dry_run=False)}
+    else:
+        dt.create_checkpoint()
+        dt.cleanup_metadata()
+        metrics = {"log": sorted(os.listdir(os.path.join(args.table, "_delta_log")))}
+    _summary({"command": "delta-dml", "action": args.action, "table": args.table,
+              "version": open_table(args.table).version(), "metrics": metrics, "ok": True})
+    return 0
+
+
 def cmd_checkpoint(args) -> int:
     dt = open_table(args.table)
     dt.create_checkpoint()
@@ -539,25 +576,43 @@ def cmd_gen_parquet(args) -> int:
 
 # ================================================================ registration
 
+def _exiting(fn):
+    """Runs a command and leaves with os._exit: deltalake's runtime threads sometimes abort the interpreter's
+    teardown ("terminate called without an active exception") after the command has finished its work."""
+    def run(args) -> int:
+        try:
+            rc = fn(args)
+        except Exception as e:  # noqa: BLE001 - readable message instead of a traceback
+            print(f"peer.py {args.command}: {type(e).__name__}: {e}", file=sys.stderr)
+            _summary({"command": args.command, "ok": False, "error": f"{type(e).__name__}: {e}"}, sys.stderr)
+            rc = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc)
+    return run
+
+
 def register(sub) -> None:
     """Adds the delta-* subcommands to peer.py's argparse subparsers."""
     p = sub.add_parser("delta-read", help="canonical rows (sorted) of a Delta table version, read by deltalake")
     p.add_argument("table")
     p.add_argument("--version", type=int)
     p.add_argument("--columns", help="comma-separated top-level columns")
-    p.set_defaults(fn=cmd_read)
+    p.set_defaults(fn=_exiting(cmd_read))
 
     p = sub.add_parser("delta-versions", help="deltalake's view of every version: files, stats, timestamps")
     p.add_argument("table")
     p.add_argument("--first", type=int, default=0, help="first version to open")
     p.add_argument("--exact", action="store_true",
                    help="a bound looser than the data is a problem (Tarn writes exact stats), not a note")
-    p.set_defaults(fn=cmd_versions)
+    p.add_argument("--only-writer", help="statistics of files added by other engines (commitInfo.engineInfo not "
+                                         "starting with this) are notes, not problems")
+    p.set_defaults(fn=_exiting(cmd_versions))
 
     p = sub.add_parser("delta-version-at", help="version deltalake loads for timestamps (ms since the epoch)")
     p.add_argument("table")
     p.add_argument("timestamps", type=int, nargs="+")
-    p.set_defaults(fn=cmd_version_at)
+    p.set_defaults(fn=_exiting(cmd_version_at))
 
     p = sub.add_parser("delta-write", help="write a Parquet file into a Delta table with write_deltalake")
     p.add_argument("table")
@@ -567,18 +622,27 @@ def register(sub) -> None:
     p.add_argument("--predicate", help="SQL predicate for an overwrite of the matching rows (replaceWhere)")
     p.add_argument("--schema-mode", choices=["merge", "overwrite"])
     p.add_argument("--configuration", action="append", help="table property k=v (new tables)")
-    p.set_defaults(fn=cmd_write)
+    p.set_defaults(fn=_exiting(cmd_write))
 
     p = sub.add_parser("delta-check", help="compare Tarn's rows of every version (DIR/V.jsonl) with deltalake")
     p.add_argument("table")
     p.add_argument("--tarn-rows", required=True)
     p.add_argument("--first", type=int, default=0, help="first version to compare")
     p.add_argument("--max-report", type=int, default=5, help="differing rows printed per side and version")
-    p.set_defaults(fn=cmd_check)
+    p.set_defaults(fn=_exiting(cmd_check))
+
+    p = sub.add_parser("delta-dml", help="deltalake delete / update / optimize / restore / vacuum / cleanup")
+    p.add_argument("table")
+    p.add_argument("action", choices=["delete", "update", "optimize", "restore", "vacuum", "cleanup"])
+    p.add_argument("--predicate", help="SQL predicate (delete, update)")
+    p.add_argument("--set", action="append", help="update: column=SQL expression")
+    p.add_argument("--version", type=int, help="restore: the version to restore")
+    p.add_argument("--target-size", type=int, help="optimize: target file size in bytes")
+    p.set_defaults(fn=_exiting(cmd_dml))
 
     p = sub.add_parser("delta-checkpoint", help="deltalake writes a checkpoint of the latest version")
     p.add_argument("table")
-    p.set_defaults(fn=cmd_checkpoint)
+    p.set_defaults(fn=_exiting(cmd_checkpoint))
 
     p = sub.add_parser("delta-gen-parquet", help="seeded pyarrow Parquet input for delta-write")
     p.add_argument("output")
@@ -591,7 +655,7 @@ def register(sub) -> None:
     p.add_argument("--extra", action="store_true", help="add a column c_extra (for schema evolution)")
     p.add_argument("--edges", action=argparse_bool(), default=True,
                    help="put edge values (NaN, extremes) first (default on; --no-edges turns off)")
-    p.set_defaults(fn=cmd_gen_parquet)
+    p.set_defaults(fn=_exiting(cmd_gen_parquet))
 
 
 def argparse_bool():
