@@ -24,12 +24,31 @@ enum PartitionSplit {
                 codes[i] = new
             }
         }
+        if case let .int32(a) = c.storage, c.validity == nil, let small = smallRangeCodes(a, c) { return small }
         switch c.storage {
         case let .int32(a): code({ c.isNull($0) ? nil : a[$0] }) { PartitionValues.serialize(c.value(at: $0), c.type) }
         case let .int64(a): code({ c.isNull($0) ? nil : a[$0] }) { PartitionValues.serialize(c.value(at: $0), c.type) }
         case let .bytes(o, d):
             code({ c.isNull($0) ? nil : BytesKey(d, Int(o[$0]), Int(o[$0 + 1])) }) { PartitionValues.serialize(c.value(at: $0), c.type) }
         default: code({ c.isNull($0) ? nil : c.value(at: $0) }) { PartitionValues.serialize(c.value(at: $0), c.type) }
+        }
+        return (codes, values)
+    }
+
+    /// Codes for a null-free integer column whose values span at most 64 Ki (dates, small
+    /// integers): a direct table instead of hashing every row.
+    static func smallRangeCodes(_ a: [Int32], _ c: Column) -> (codes: [Int32], values: [String?])? {
+        guard let lo = a.min(), let hi = a.max(), Int(hi) - Int(lo) < 65_536 else { return nil }
+        var table = [Int32](repeating: -1, count: Int(hi) - Int(lo) + 1)
+        var codes = [Int32](repeating: 0, count: a.count)
+        var values: [String?] = []
+        for (i, v) in a.enumerated() {
+            let slot = Int(v) - Int(lo)
+            if table[slot] < 0 {
+                table[slot] = Int32(values.count)
+                values.append(PartitionValues.serialize(c.value(at: i), c.type))
+            }
+            codes[i] = table[slot]
         }
         return (codes, values)
     }
