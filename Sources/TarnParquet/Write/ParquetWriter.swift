@@ -49,20 +49,25 @@ public final class ParquetWriter: @unchecked Sendable {
         try write(batch, selection: nil)
     }
 
-    /// Buffers the rows of `batch` at `rows` (indices, in order), without copying them.
+    /// Buffers the rows of `batch` at `rows` (indices, in order), without copying them. A
+    /// contiguous run of indices (e.g. a partition of time-ordered data) is taken as a range.
     public func write(_ batch: RecordBatch, rows: [Int32]) throws {
-        try write(batch, selection: rows)
+        if let first = rows.first, let last = rows.last, Int(last) - Int(first) + 1 == rows.count {
+            try write(batch, selection: nil, range: Int(first) ..< Int(last) + 1)
+        } else {
+            try write(batch, selection: rows)
+        }
     }
 
-    private func write(_ batch: RecordBatch, selection: [Int32]?) throws {
+    private func write(_ batch: RecordBatch, selection: [Int32]?, range: Range<Int>? = nil) throws {
         precondition(!closed, "write after close")
         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
             throw TarnError(.schemaMismatch, "batch schema \(batch.schema.fields.map { "\($0.name) \($0.type)" }) does not match the file schema \(schema.fields.map { "\($0.name) \($0.type)" })")
         }
         try checkNullability(batch)
         let bytesPerRow = max(1, batch.estimatedBytes / max(1, batch.count))
-        let total = selection?.count ?? batch.count
-        var start = 0
+        let total = range?.upperBound ?? selection?.count ?? batch.count
+        var start = range?.lowerBound ?? 0
         while start < total {
             let roomRows = options.maxRowGroupRows - pendingRows
             let roomBytes = max(1, (options.rowGroupSizeBytes - pendingBytes) / bytesPerRow)
