@@ -33,7 +33,7 @@ let package = Package(
             name: "tarn",
             dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage"],
+        .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage", "TarnTable"],
                           path: "Benchmarks/TarnBenchmarks", swiftSettings: fast),
         .target(name: "TarnTestSupport", dependencies: ["TarnColumnar"], path: "Tests/TarnTestSupport"),
         .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),

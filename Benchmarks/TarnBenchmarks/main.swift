@@ -6,6 +6,7 @@
 import Foundation
 import TarnParquet
 import TarnStorage
+import TarnTable
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
@@ -54,6 +55,19 @@ do {
             var bytes = 0
             let t = try seconds { bytes = try write(batches, to: args[3], codec: codec(c)) }
             emit(["engine": "tarn", "workload": "write", "codec": c, "rows": rows, "bytes": bytes, "seconds": t])
+        }
+    case "table-write" where args.count >= 4:
+        // tarn-benchmarks table-write INPUT DIR [partitionColumn|-] [repeat]: bulk Delta writes (no fsync)
+        let batches = try readAll(args[2])
+        let partition = args.count > 4 && args[4] != "-" ? [args[4]] : []
+        for _ in 0 ..< (args.count > 5 ? Int(args[5]) ?? 3 : 3) {
+            try? FileManager.default.removeItem(atPath: args[3])
+            try FileManager.default.createDirectory(atPath: args[3], withIntermediateDirectories: true)
+            var options = WriteOptions()
+            options.partitionBy = partition
+            let table = Table(store: try LocalStore.open(root: args[3], durable: false))
+            let t = try seconds { _ = try table.write(batches, options: options) }
+            emit(["engine": "tarn", "workload": "table-write", "partition": partition.joined(), "seconds": t])
         }
     case "read" where args.count >= 3:
         for _ in 0 ..< (args.count > 3 ? Int(args[3]) ?? 3 : 3) {

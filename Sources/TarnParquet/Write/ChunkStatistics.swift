@@ -40,7 +40,7 @@ struct ChunkStatistics {
         }
     }
 
-    private static func merge<T: FixedWidthInteger>(_ a: [T], _ b: Bounds, wrap: (T, T) -> Bounds, unwrap: (Bounds) -> (T, T)?) -> Bounds {
+    private static func merge<T: FixedWidthInteger>(_ a: ArraySlice<T>, _ b: Bounds, wrap: (T, T) -> Bounds, unwrap: (Bounds) -> (T, T)?) -> Bounds {
         guard var lo = a.first else { return b }
         var hi = lo
         if let (l, h) = unwrap(b) { lo = l; hi = h }
@@ -51,7 +51,7 @@ struct ChunkStatistics {
         return wrap(lo, hi)
     }
 
-    private mutating func updateFloat(_ a: [Float]) {
+    private mutating func updateFloat(_ a: ArraySlice<Float>) {
         var lo = Float.infinity, hi = -Float.infinity, any = false
         if case let .float(l, h) = bounds { lo = l; hi = h; any = true }
         for v in a {
@@ -63,7 +63,7 @@ struct ChunkStatistics {
         if any { bounds = .float(lo == 0 ? -0.0 : lo, hi == 0 ? 0.0 : hi) }
     }
 
-    private mutating func updateDouble(_ a: [Double]) {
+    private mutating func updateDouble(_ a: ArraySlice<Double>) {
         var lo = Double.infinity, hi = -Double.infinity, any = false
         if case let .double(l, h) = bounds { lo = l; hi = h; any = true }
         for v in a {

@@ -17,7 +17,12 @@ final class ColumnChunkWriter {
     // Current page.
     private var defLevels: [UInt8] = []
     private var repLevels: [UInt8] = []
-    private var plain: [UInt8] = []
+    /// PLAIN values of the current page after `levelGap` reserved bytes, where the page's levels
+    /// are written at flush when they fit, so the page body is compressed without copying.
+    private var plain: [UInt8] = [UInt8](repeating: 0, count: ColumnChunkWriter.levelGap)
+    static let levelGap = 32
+    /// Reused buffer for compressed page bodies.
+    private var compressed: [UInt8] = []
     private var bools: [Bool] = []
     private var indices: [UInt32] = []
     private var pageEntries = 0
@@ -78,7 +83,7 @@ final class ColumnChunkWriter {
     }
 
     private var estimatedPageBytes: Int {
-        let values = dictActive ? indices.count * 3 / 2 : plain.count + bools.count / 8
+        let values = dictActive ? indices.count * 3 / 2 : plain.count - ColumnChunkWriter.levelGap + bools.count / 8
         return values + (defLevels.count + repLevels.count) / 4
     }
 
@@ -108,7 +113,7 @@ final class ColumnChunkWriter {
     }
 
     @inline(__always)
-    private func fixed<T>(_ a: [T], _ out: inout [UInt32], _ key: (T) -> UInt64) {
+    private func fixed<T>(_ a: ArraySlice<T>, _ out: inout [UInt32], _ key: (T) -> UInt64) {
         var dict = fixedDict
         fixedDict = FixedDictionary()
         dict.indices(a, into: &out, key: key)
@@ -121,51 +126,63 @@ final class ColumnChunkWriter {
 
     private func flushPage() throws {
         guard pageEntries > 0 else { return }
-        var body: [UInt8] = []
-        if leaf.maxRep > 0 { LevelEncoder.appendPrefixed(repLevels, maxLevel: leaf.maxRep, to: &body) }
-        if leaf.maxDef > 0 { LevelEncoder.appendPrefixed(defLevels, maxLevel: leaf.maxDef, to: &body) }
-        let encoding: Encoding
+        var levels: [UInt8] = []
+        if leaf.maxRep > 0 { LevelEncoder.appendPrefixed(repLevels, maxLevel: leaf.maxRep, to: &levels) }
+        if leaf.maxDef > 0 { LevelEncoder.appendPrefixed(defLevels, maxLevel: leaf.maxDef, to: &levels) }
+        let header = { (e: Encoding) in
+            DataPageHeader(numValues: Int32(self.pageEntries), encoding: e, definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
+        }
         if dictActive && (fixedDict.count + byteDict.count) > 0 {
-            encoding = .rleDictionary
             let width = max(1, BitPacking.bitWidth(of: UInt64(max(fixedDict.count, byteDict.count) - 1)))
-            body.append(UInt8(width))
+            levels.append(UInt8(width))
             var enc = RLEHybridEncoder(bitWidth: width)
             for i in indices { enc.append(i) }
-            body.append(contentsOf: enc.finish())
+            levels.append(contentsOf: enc.finish())
+            try levels.withUnsafeBytes { try appendPage($0, type: .dataPage) { $0.dataPageHeader = header(.rleDictionary) } }
             dictUsed = true
             dictEncodedPages += 1
+        } else if bools.isEmpty && levels.count <= ColumnChunkWriter.levelGap {
+            // Levels go into the gap before the values: the body is one contiguous buffer.
+            let start = ColumnChunkWriter.levelGap - levels.count
+            plain.replaceSubrange(start ..< ColumnChunkWriter.levelGap, with: levels)
+            try plain.withUnsafeBytes { p in
+                try appendPage(UnsafeRawBufferPointer(rebasing: p[start...]), type: .dataPage) { $0.dataPageHeader = header(.plain) }
+            }
+            plainPages += 1
         } else {
-            encoding = .plain
-            if !bools.isEmpty { PlainEncoder.appendBools(bools, to: &body) }
-            body.append(contentsOf: plain)
+            if !bools.isEmpty { PlainEncoder.appendBools(bools, to: &levels) }
+            levels.append(contentsOf: plain[ColumnChunkWriter.levelGap...])
+            try levels.withUnsafeBytes { try appendPage($0, type: .dataPage) { $0.dataPageHeader = header(.plain) } }
             plainPages += 1
         }
-        let header = DataPageHeader(numValues: Int32(pageEntries), encoding: encoding,
-                                    definitionLevelEncoding: .rle, repetitionLevelEncoding: .rle)
-        pages.append(contentsOf: try encodePage(body, type: .dataPage) { $0.dataPageHeader = header })
         defLevels.removeAll(keepingCapacity: true)
         repLevels.removeAll(keepingCapacity: true)
-        plain.removeAll(keepingCapacity: true)
+        plain.removeSubrange(ColumnChunkWriter.levelGap...)
         bools.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
         pageEntries = 0
     }
 
-    /// Compresses `body`; returns the page header followed by the compressed body.
-    private func encodePage(_ body: [UInt8], type: PageType, _ configure: (inout PageHeader) -> Void) throws -> [UInt8] {
-        var compressed: [UInt8] = []
-        compressed.reserveCapacity(body.count / 2 + 64)
-        try body.withUnsafeBytes { try compressor.compress($0, appendingTo: &compressed) }
+    /// Compresses `body` and appends the page (header, then compressed body) to `pages`.
+    private func appendPage(_ body: UnsafeRawBufferPointer, type: PageType, _ configure: (inout PageHeader) -> Void) throws {
+        try encodePage(body, type: type, into: &pages, configure)
+    }
+
+    /// Compresses `body` (through a reused buffer) and appends header + compressed body to `out`.
+    private func encodePage(_ body: UnsafeRawBufferPointer, type: PageType, into out: inout [UInt8],
+                            _ configure: (inout PageHeader) -> Void) throws {
+        compressed.removeAll(keepingCapacity: true)
+        try compressor.compress(body, appendingTo: &compressed)
         guard body.count <= Int32.max, compressed.count <= Int32.max else {
             throw TarnError(.invalidArgument, "a page of \(body.count) bytes exceeds Parquet's 2 GiB page limit",
                             column: leaf.path.joined(separator: "."))
         }
         var header = PageHeader(type: type, uncompressedPageSize: Int32(body.count), compressedPageSize: Int32(compressed.count))
         configure(&header)
-        var out = header.serialized()
-        uncompressedBytes += Int64(out.count + body.count)
+        let before = out.count
+        header.serialize(into: &out)
+        uncompressedBytes += Int64(out.count - before + body.count)
         out.append(contentsOf: compressed)
-        return out
     }
 
     /// Finishes the chunk: returns its bytes as parts to write in order (dictionary page, then the
@@ -188,7 +205,7 @@ final class ColumnChunkWriter {
                 count = fixedDict.count
             }
             let header = DictionaryPageHeader(numValues: Int32(count), encoding: .plain, isSorted: false)
-            out = try encodePage(body, type: .dictionaryPage) { $0.dictionaryPageHeader = header }
+            try body.withUnsafeBytes { try encodePage($0, type: .dictionaryPage, into: &out) { $0.dictionaryPageHeader = header } }
             dictionaryPageOffset = fileOffset
         }
         let dataPageOffset = fileOffset + Int64(out.count)

@@ -45,7 +45,7 @@ struct FixedDictionary {
     }
 
     /// Looks up every value of `input`, appending the indices to `out`.
-    mutating func indices<T>(_ input: [T], into out: inout [UInt32], key: (T) -> UInt64) {
+    mutating func indices<T>(_ input: ArraySlice<T>, into out: inout [UInt32], key: (T) -> UInt64) {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: input.count))
         out.withUnsafeMutableBufferPointer { o in

@@ -20,18 +20,26 @@ enum PlainEncoder {
     }
 
     /// Little-endian machines store these types in PLAIN layout already.
-    static func appendRaw<T>(_ a: [T], to out: inout [UInt8]) {
+    static func appendRaw<T>(_ a: ArraySlice<T>, to out: inout [UInt8]) {
         a.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
+    /// Appends `u32 length` + bytes per value: one resize, then raw copies (no per-value appends).
     static func appendByteArrays(offsets o: [Int32], data d: [UInt8], to out: inout [UInt8]) {
         guard o.count > 1 else { return }
-        out.reserveCapacity(out.count + d.count + 4 * (o.count - 1))
-        d.withUnsafeBytes { p in
-            for i in 0 ..< o.count - 1 {
-                let start = Int(o[i]), end = Int(o[i + 1])
-                out.appendLE(UInt32(end - start))
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[start ..< end]))
+        let count = o.count - 1
+        let start = out.count
+        let first = Int(o[0])
+        out.append(contentsOf: repeatElement(0, count: Int(o[count]) - first + 4 * count))
+        out.withUnsafeMutableBytes { dst in
+            d.withUnsafeBytes { src in
+                var at = start
+                for i in 0 ..< count {
+                    let a = Int(o[i]), n = Int(o[i + 1]) - a
+                    dst.storeBytes(of: UInt32(n).littleEndian, toByteOffset: at, as: UInt32.self)
+                    if n > 0 { (dst.baseAddress! + at + 4).copyMemory(from: src.baseAddress! + a, byteCount: n) }
+                    at += 4 + n
+                }
             }
         }
     }

@@ -4,11 +4,12 @@
 import TarnColumnar
 
 enum ValueBatch {
-    case bool([Bool])
-    case int32([Int32])
-    case int64([Int64])
-    case float([Float])
-    case double([Double])
+    /// Fixed-width values are slices of the column's own buffer when no gather was needed.
+    case bool(ArraySlice<Bool>)
+    case int32(ArraySlice<Int32>)
+    case int64(ArraySlice<Int64>)
+    case float(ArraySlice<Float>)
+    case double(ArraySlice<Double>)
     /// Byte arrays: offsets (count + 1, starting at 0) into data.
     case bytes(offsets: [Int32], data: [UInt8])
     /// Fixed-length byte arrays of `width` bytes each.
@@ -28,28 +29,28 @@ enum ValueBatch {
 
     /// Gathers the values of `column` at `indices`, or at every row of `range` when `indices` is nil.
     static func gather(_ column: Column, _ leaf: LeafDescriptor, range: Range<Int>, indices: [Int32]?) -> ValueBatch {
-        @inline(__always) func pick<T>(_ a: [T]) -> [T] {
-            if let idx = indices { return idx.map { a[Int($0)] } }
-            return Array(a[range])
+        @inline(__always) func pick<T>(_ a: [T]) -> ArraySlice<T> {
+            if let idx = indices { return idx.map { a[Int($0)] }[...] }
+            return a[range]
         }
         switch column.storage {
         case let .bool(a): return .bool(pick(a))
-        case let .int8(a): return .int32(pick(a).map { Int32($0) })
-        case let .int16(a): return .int32(pick(a).map { Int32($0) })
+        case let .int8(a): return .int32(pick(a).map { Int32($0) }[...])
+        case let .int16(a): return .int32(pick(a).map { Int32($0) }[...])
         case let .int32(a): return .int32(pick(a))
         case let .int64(a): return .int64(pick(a))
         case let .float(a): return .float(pick(a))
         case let .double(a): return .double(pick(a))
-        case let .int128(a): return decimals(pick(a), leaf)
+        case let .int128(a): return decimals(Array(pick(a)), leaf)
         case let .bytes(o, d): return gatherBytes(o, d, range: range, indices: indices)
-        case .structure, .list, .map: return .int32([])
+        case .structure, .list, .map: return .int32([][...])
         }
     }
 
     private static func decimals(_ v: [Int128], _ leaf: LeafDescriptor) -> ValueBatch {
         switch leaf.physical {
-        case .int32: return .int32(v.map { Int32(truncatingIfNeeded: $0) })
-        case .int64: return .int64(v.map { Int64(truncatingIfNeeded: $0) })
+        case .int32: return .int32(v.map { Int32(truncatingIfNeeded: $0) }[...])
+        case .int64: return .int64(v.map { Int64(truncatingIfNeeded: $0) }[...])
         default:
             let w = Int(leaf.typeLength ?? 16)
             var data: [UInt8] = []
