@@ -26,7 +26,7 @@ struct FileScan {
         let partitionValues = try partitionValueMap()
         // Data columns to read, by file column index.
         var fileColumns: [Int] = []
-        for f in scan.fields where partitionValues[f.name] == nil {
+        for f in scan.readFields where partitionValues[f.name] == nil {
             if let i = scan.mapping.index(of: f, in: file.schema), !fileColumns.contains(i) { fileColumns.append(i) }
         }
         var firstRow = 0
@@ -40,6 +40,7 @@ struct FileScan {
                 batch = batch.filter(DeletionVectors.keepMask(deleted, firstRow: firstRow, count: rows))
             }
             if let filter = scan.rowFilter { batch = batch.filter(try filter(batch)) }
+            if scan.readFields.count != scan.fields.count { batch = try batch.project(names: scan.fields.map(\.name)) }
             if batch.count > 0 { try each(batch) }
         }
     }
@@ -57,7 +58,7 @@ struct FileScan {
     private func assemble(_ raw: RecordBatch, file: ParquetFile, partitionValues: [String: Value], fileColumns: [Int],
                           key: String) throws -> RecordBatch {
         var columns: [Column] = []
-        for f in scan.fields {
+        for f in scan.readFields {
             if let v = partitionValues[f.name] {
                 columns.append(try ColumnConform.repeating(v, f.type, raw.count))
             } else if let i = scan.mapping.index(of: f, in: file.schema), let k = fileColumns.firstIndex(of: i) {
@@ -66,6 +67,6 @@ struct FileScan {
                 columns.append(ColumnConform.nulls(f.type, raw.count))
             }
         }
-        return RecordBatch(schema: scan.outputSchema, columns: columns, count: raw.count)
+        return RecordBatch(schema: StructType(scan.readFields), columns: columns, count: raw.count)
     }
 }

@@ -8,14 +8,18 @@ public struct Scan: Sendable {
     public let store: any ObjectStore
     /// Output columns, in order.
     public let fields: [StructField]
+    /// Columns read from files: the output columns plus those the row filter needs.
+    let readFields: [StructField]
     /// For skipping files and row groups (sound: never drops a matching row).
     public let predicate: TarnColumnar.Predicate?
     /// Exact row filter applied after reading (TRUE rows are kept).
     public let rowFilter: (@Sendable (RecordBatch) throws -> Bitmap)?
     let mapping: ColumnMapping
 
+    /// `filterColumns`: the top-level columns `rowFilter` reads (all columns when nil and there
+    /// is a filter); they are read, filtered on, then projected away.
     public init(snapshot: Snapshot, store: any ObjectStore, columns: [String]? = nil, predicate: TarnColumnar.Predicate? = nil,
-                rowFilter: (@Sendable (RecordBatch) throws -> Bitmap)? = nil) throws {
+                rowFilter: (@Sendable (RecordBatch) throws -> Bitmap)? = nil, filterColumns: [String]? = nil) throws {
         self.snapshot = snapshot
         self.store = store
         self.predicate = predicate
@@ -32,6 +36,18 @@ public struct Scan: Sendable {
         } else {
             fields = snapshot.schema.fields
         }
+        if rowFilter == nil || columns == nil {
+            readFields = fields
+        } else {
+            let wanted = Set((filterColumns ?? snapshot.schema.fieldNames).map { $0.lowercased() }).union(fields.map { $0.name.lowercased() })
+            readFields = snapshot.schema.fields.filter { wanted.contains($0.name.lowercased()) }
+        }
+    }
+
+    /// Convenience: a scan filtered by a parsed condition.
+    public init(snapshot: Snapshot, store: any ObjectStore, columns: [String]? = nil, condition: RowCondition?) throws {
+        try self.init(snapshot: snapshot, store: store, columns: columns, predicate: condition?.predicate,
+                      rowFilter: condition?.evaluate, filterColumns: condition?.columns)
     }
 
     public var outputSchema: StructType { StructType(fields) }

@@ -12,10 +12,14 @@ public struct RowCondition: Sendable {
     public let text: String
     public let predicate: TarnColumnar.Predicate?
     public let evaluate: @Sendable (RecordBatch) throws -> Bitmap
+    /// Top-level columns `evaluate` reads (nil = unknown: all).
+    public let columns: [String]?
 
-    public init(text: String, predicate: TarnColumnar.Predicate?, evaluate: @escaping @Sendable (RecordBatch) throws -> Bitmap) {
+    public init(text: String, predicate: TarnColumnar.Predicate?, columns: [String]? = nil,
+                evaluate: @escaping @Sendable (RecordBatch) throws -> Bitmap) {
         self.text = text
         self.predicate = predicate
+        self.columns = columns
         self.evaluate = evaluate
     }
 }

@@ -25,8 +25,7 @@ struct ScanTable: ParsableCommand {
             let table = try Table.open(path: path)
             let snapshot = try TimeTravel.snapshot(table, version: version, timestamp: timestamp)
             let condition = try predicate.map { try RowCondition.parse($0, schema: snapshot.schema) }
-            let scan = try Scan(snapshot: snapshot, store: table.store, columns: try columns.map(parseColumnList),
-                                predicate: condition?.predicate, rowFilter: condition?.evaluate)
+            let scan = try Scan(snapshot: snapshot, store: table.store, columns: try columns.map(parseColumnList), condition: condition)
             try TableOutput.write(scan, format: format, output: output, limit: limit)
         }
     }

@@ -85,6 +85,18 @@ import TarnTestSupport
         #expect(try planned(.isNull(column: "cat")) == 0)
     }
 
+    @Test func projectionWithAFilterOnAnotherColumn() throws {
+        let (table, _) = T.memoryTable()
+        var o = WriteOptions()
+        o.partitionBy = ["cat"]
+        _ = try table.write([try T.batch([T.row(1, cat: "a", amount: 5), T.row(2, cat: "b", amount: 7), T.row(3, cat: "a", amount: 9)])], options: o)
+        let s = try table.snapshot()
+        let c = try RowCondition.parse("cat = 'a' AND id > 1", schema: s.schema)
+        let rows = try Scan(snapshot: s, store: table.store, columns: ["amount"], condition: c).batches().flatMap(\.rows)
+        #expect(rows == [[.decimal(9)]])
+        #expect(try Scan(snapshot: s, store: table.store, columns: ["amount"], condition: c).outputSchema.fieldNames == ["amount"])
+    }
+
     @Test func errorsAUserMeets() throws {
         let dir = try Peer.temporaryDirectory("tarn-errors")
         defer { try? FileManager.default.removeItem(at: dir) }
