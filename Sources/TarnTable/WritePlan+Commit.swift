@@ -30,6 +30,8 @@ extension WritePlan {
                 if keep.popcount > 0 { kept.append(batch.filter(keep)) }
             }
             guard matched > 0 else { continue }
+            matchedRows += matched
+            copiedRows += kept.reduce(0) { $0 + $1.count }
             removes.append(RemoveFile(removing: add, at: now, dataChange: true))
             for batch in kept {
                 let aligned = try SchemaAlignment.align(batch, to: schema, tableName: table.location)
@@ -50,6 +52,7 @@ extension WritePlan {
     }
 
     func transaction() -> Transaction {
+        if options.isDelete { return deleteTransaction() }
         var tx = Transaction(table: table, readSnapshot: snapshot, operation: snapshot == nil ? "CREATE TABLE AS SELECT" : "WRITE")
         tx.actions = metadataActions + adds.map { .add($0) } + removes.map { .remove($0) }
         if let txn = options.txn {
@@ -64,6 +67,19 @@ extension WritePlan {
         tx.operationParameters = params
         tx.operationMetrics = ["numFiles": String(adds.count), "numOutputRows": String(rows),
                                "numOutputBytes": String(adds.reduce(0) { $0 + $1.size }), "numRemovedFiles": String(removes.count)]
+        return tx
+    }
+
+    /// A DELETE: the removals and rewritten files of the condition, Spark's operation metrics.
+    func deleteTransaction() -> Transaction {
+        var tx = Transaction(table: table, readSnapshot: snapshot, operation: "DELETE")
+        tx.actions = adds.map { .add($0) } + removes.map { .remove($0) }
+        tx.readFiles = readFiles
+        tx.operationParameters = ["predicate": JSONValue.array([.string(options.replaceWhere?.text ?? "true")]).serialized()]
+        tx.operationMetrics = ["numDeletedRows": String(matchedRows), "numRemovedFiles": String(removes.count),
+                               "numAddedFiles": String(adds.count), "numCopiedRows": String(copiedRows),
+                               "numRemovedBytes": String(removes.reduce(0) { $0 + ($1.size ?? 0) }),
+                               "numAddedBytes": String(adds.reduce(0) { $0 + $1.size })]
         return tx
     }
 

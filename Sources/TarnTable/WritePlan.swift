@@ -17,6 +17,9 @@ struct WritePlan {
     var removes: [RemoveFile] = []
     var readFiles: Set<String> = []
     var rows = 0
+    /// Rows removed by replaceWhere / DELETE, and rows copied into rewritten files.
+    var matchedRows = 0
+    var copiedRows = 0
     var alreadyCommitted: WriteResult?
     let mapping: ColumnMapping
 
@@ -32,7 +35,7 @@ struct WritePlan {
                                                bytesWritten: 0, retries: 0)
             }
             if TableProperties(s.configuration).appendOnly && (options.mode == .overwrite || options.replaceWhere != nil) {
-                throw TarnError(.invalidArgument, "the table is append-only (delta.appendOnly=true): overwrite and replaceWhere are not allowed",
+                throw TarnError(.invalidArgument, "the table is append-only (delta.appendOnly=true): only appends are allowed",
                                 table: table.location)
             }
             schema = try SchemaAlignment.evolved(s.schema, incoming, mergeSchema: options.mergeSchema, tableName: table.location)

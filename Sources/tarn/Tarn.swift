@@ -12,7 +12,7 @@ struct Tarn: ParsableCommand {
         commandName: "tarn",
         abstract: "Tarn lakehouse storage engine",
         version: "0.1.0",
-        subcommands: [Demo.self, CreateTable.self, WriteTable.self, ScanTable.self, HistoryCommand.self, DescribeCommand.self,
+        subcommands: [Demo.self, CreateTable.self, WriteTable.self, DeleteCommand.self, ScanTable.self, HistoryCommand.self, DescribeCommand.self,
                       CheckpointCommand.self, BenchGroup.self, ParquetGroup.self])
 }
 
