@@ -4,12 +4,6 @@
 import TarnDelta
 
 enum ColumnConform {
-    static func nulls(_ type: DataType, _ count: Int) -> Column { Column.allNull(type, count: count) }
-
-    static func repeating(_ value: Value, _ type: DataType, _ count: Int) throws -> Column {
-        try Column.repeating(value, type: type, count: count)
-    }
-
     /// `column` (as read from a file) reshaped to the table's `field` type: struct children matched
     /// by physical name, missing children null-filled. Throws when the leaf types differ.
     static func conform(_ column: Column, to type: DataType, mapping: ColumnMapping, column name: String, file: String) throws -> Column {
@@ -22,7 +16,7 @@ enum ColumnConform {
                 if let i = mapping.index(of: f, in: source) {
                     out.append(try conform(children[i], to: f.type, mapping: mapping, column: name + "." + f.name, file: file))
                 } else {
-                    out.append(nulls(f.type, column.count))
+                    out.append(Column.allNull(f.type, count: column.count))
                 }
             }
             return Column(type: type, count: column.count, validity: column.validity, storage: .structure(out))

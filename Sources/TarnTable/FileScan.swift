@@ -60,11 +60,11 @@ struct FileScan {
         var columns: [Column] = []
         for f in scan.readFields {
             if let v = partitionValues[f.name] {
-                columns.append(try ColumnConform.repeating(v, f.type, raw.count))
+                columns.append(try Column.repeating(v, type: f.type, count: raw.count))
             } else if let i = scan.mapping.index(of: f, in: file.schema), let k = fileColumns.firstIndex(of: i) {
                 columns.append(try ColumnConform.conform(raw.columns[k], to: f.type, mapping: scan.mapping, column: f.name, file: key))
             } else {
-                columns.append(ColumnConform.nulls(f.type, raw.count))
+                columns.append(Column.allNull(f.type, count: raw.count))
             }
         }
         return RecordBatch(schema: StructType(scan.readFields), columns: columns, count: raw.count)

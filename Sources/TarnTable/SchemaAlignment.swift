@@ -42,7 +42,7 @@ enum SchemaAlignment {
                 guard f.nullable else {
                     throw TarnError(.schemaMismatch, "non-nullable column '\(f.name)' is missing from the data", table: tableName, column: f.name)
                 }
-                columns.append(ColumnConform.nulls(f.type, batch.count))
+                columns.append(Column.allNull(f.type, count: batch.count))
                 continue
             }
             var c = batch.columns[i]

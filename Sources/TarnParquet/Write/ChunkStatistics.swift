@@ -33,8 +33,12 @@ struct ChunkStatistics {
             bounds = .bool(lo, hi)
         case let .int32(a): bounds = ChunkStatistics.merge(a, bounds, wrap: Bounds.int32, unwrap: { if case let .int32(l, h) = $0 { return (l, h) }; return nil })
         case let .int64(a): bounds = ChunkStatistics.merge(a, bounds, wrap: Bounds.int64, unwrap: { if case let .int64(l, h) = $0 { return (l, h) }; return nil })
-        case let .float(a): updateFloat(a)
-        case let .double(a): updateDouble(a)
+        case let .float(a):
+            let current: (Float, Float)? = { if case let .float(l, h) = bounds { return (l, h) }; return nil }()
+            updateFloating(a, current, Bounds.float)
+        case let .double(a):
+            let current: (Double, Double)? = { if case let .double(l, h) = bounds { return (l, h) }; return nil }()
+            updateFloating(a, current, Bounds.double)
         case let .bytes(o, d): updateBytes(o, d)
         case let .fixed(w, d): updateDecimal(w, d)
         }
@@ -51,28 +55,19 @@ struct ChunkStatistics {
         return wrap(lo, hi)
     }
 
-    private mutating func updateFloat(_ a: ArraySlice<Float>) {
-        var lo = Float.infinity, hi = -Float.infinity, any = false
-        if case let .float(l, h) = bounds { lo = l; hi = h; any = true }
+    /// Bounds of floating-point values, NaN excluded (and counted); a zero minimum is stored as
+    /// -0.0 and a zero maximum as +0.0.
+    private mutating func updateFloating<T: BinaryFloatingPoint>(_ a: ArraySlice<T>, _ current: (T, T)?,
+                                                                 _ wrap: (T, T) -> Bounds) {
+        var lo = T.infinity, hi = -T.infinity, any = false
+        if let (l, h) = current { lo = l; hi = h; any = true }
         for v in a {
             if v.isNaN { nanCount += 1; continue }
             any = true
             if v < lo { lo = v }
             if v > hi { hi = v }
         }
-        if any { bounds = .float(lo == 0 ? -0.0 : lo, hi == 0 ? 0.0 : hi) }
-    }
-
-    private mutating func updateDouble(_ a: ArraySlice<Double>) {
-        var lo = Double.infinity, hi = -Double.infinity, any = false
-        if case let .double(l, h) = bounds { lo = l; hi = h; any = true }
-        for v in a {
-            if v.isNaN { nanCount += 1; continue }
-            any = true
-            if v < lo { lo = v }
-            if v > hi { hi = v }
-        }
-        if any { bounds = .double(lo == 0 ? -0.0 : lo, hi == 0 ? 0.0 : hi) }
+        if any { bounds = wrap(lo == 0 ? -0.0 : lo, hi == 0 ? 0.0 : hi) }
     }
 
     private mutating func updateBytes(_ o: [Int32], _ d: [UInt8]) {
