@@ -68,6 +68,34 @@ struct DataFileWriter: @unchecked Sendable {
         }
     }
 
+    /// Finishes the last file of every writer in parallel (each also encodes its columns in
+    /// parallel); returns all their AddFiles. On failure every writer's files are removed.
+    static func finishAll(_ writers: [DataFileWriter]) throws -> [AddFile] {
+        let finished = ParallelMap.run(count: writers.count, parallel: true) { i in
+            var w = writers[i]
+            do {
+                try w.finishFile()
+            } catch {
+                w.abort()
+                throw error
+            }
+            return w.adds
+        }
+        var adds: [AddFile] = []
+        var failure: (any Error)?
+        for r in finished {
+            switch r {
+            case let .success(a): adds += a
+            case let .failure(e): failure = failure ?? e
+            }
+        }
+        if let failure {
+            for a in adds { try? writers.first?.store.delete(LogPath.decode(a.path)) }
+            throw failure
+        }
+        return adds
+    }
+
     /// Removes the files written so far (after a failed write: nothing is left behind).
     func abort() {
         current?.sink.abort()

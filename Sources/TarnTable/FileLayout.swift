@@ -80,9 +80,11 @@ struct FileLayout {
         return RecordBatch(schema: fileSchema, columns: columns, count: batch.count)
     }
 
-    func writer(store: any ObjectStore, partition key: [String?]) -> DataFileWriter {
+    /// A writer of one partition's files; `under` is a directory before the partition directories
+    /// (`_change_data` for change data files).
+    func writer(store: any ObjectStore, partition key: [String?], under: String? = nil) -> DataFileWriter {
         var values: [String: String?] = [:]
-        var dirs: [String] = []
+        var dirs: [String] = under.map { [$0] } ?? []
         for (n, i) in partitionIndices.enumerated() {
             let physical = mapping.physicalName(schema.fields[i])
             values[physical] = .some(key[n])

@@ -6,6 +6,9 @@ import TarnDelta
 struct FileScan {
     let scan: Scan
     let add: AddFile
+    /// Columns read from the file by exact name and appended after the scan's columns, null when
+    /// the file lacks them (the change feed's `_change_type`).
+    var extraFields: [StructField] = []
 
     /// The object key of a log path, which must name a file inside the table.
     static func key(_ path: String, table: String) throws -> String {
@@ -19,6 +22,28 @@ struct FileScan {
     }
 
     func read(_ each: (RecordBatch) throws -> Void) throws {
+        try readRowGroups(skipping: true) { raw, firstRow, deleted in
+            var batch = raw
+            if let deleted {
+                batch = batch.filter(DeletionVectors.keepMask(deleted, firstRow: firstRow, count: batch.count))
+            }
+            if let filter = scan.rowFilter { batch = batch.filter(try filter(batch)) }
+            if scan.readFields.count != scan.fields.count { batch = try batch.project(names: (scan.fields + extraFields).map(\.name)) }
+            if batch.count > 0 { try each(batch) }
+        }
+    }
+
+    /// Every row of the file in physical order, one batch per row group, with the index of the
+    /// batch's first row and the live-row mask (nil when no row is deleted): for DML, which must
+    /// see every row (no skipping, no row filter) and address rows by position.
+    func readPhysical(_ each: (RecordBatch, _ firstRow: Int, _ live: Bitmap?) throws -> Void) throws {
+        try readRowGroups(skipping: false) { batch, firstRow, deleted in
+            try each(batch, firstRow, deleted.map { DeletionVectors.keepMask($0, firstRow: firstRow, count: batch.count) })
+        }
+    }
+
+    /// The row groups as table-schema batches (readFields), before deletion vectors and filters.
+    private func readRowGroups(skipping: Bool, _ each: (RecordBatch, Int, RoaringBitmap64?) throws -> Void) throws {
         let snapshot = scan.snapshot
         let key = try FileScan.key(add.path, table: snapshot.table)
         let file = try ParquetFile(source: try scan.store.source(key))
@@ -29,19 +54,16 @@ struct FileScan {
         for f in scan.readFields where partitionValues[f.name] == nil {
             if let i = scan.mapping.index(of: f, in: file.schema), !fileColumns.contains(i) { fileColumns.append(i) }
         }
+        let extra = extraFields.map { f in file.schema.fields.firstIndex { $0.name == f.name } }
+        for case let i? in extra where !fileColumns.contains(i) { fileColumns.append(i) }
         var firstRow = 0
         for g in 0 ..< file.rowGroupCount {
             let rows = Int(file.metadata.rowGroups[g].numRows)
             defer { firstRow += rows }
-            if let p = scan.predicate, scan.mapping.mode == .none, !file.rowGroupMayMatch(g, p) { continue }
+            if skipping, let p = scan.predicate, scan.mapping.mode == .none, !file.rowGroupMayMatch(g, p) { continue }
             let raw = try file.readRowGroup(g, columnIndices: fileColumns)
-            var batch = try assemble(raw, file: file, partitionValues: partitionValues, fileColumns: fileColumns, key: key)
-            if let deleted {
-                batch = batch.filter(DeletionVectors.keepMask(deleted, firstRow: firstRow, count: rows))
-            }
-            if let filter = scan.rowFilter { batch = batch.filter(try filter(batch)) }
-            if scan.readFields.count != scan.fields.count { batch = try batch.project(names: scan.fields.map(\.name)) }
-            if batch.count > 0 { try each(batch) }
+            try each(try assemble(raw, file: file, partitionValues: partitionValues, fileColumns: fileColumns, extra: extra,
+                                  key: key), firstRow, deleted)
         }
     }
 
@@ -56,7 +78,7 @@ struct FileScan {
     }
 
     private func assemble(_ raw: RecordBatch, file: ParquetFile, partitionValues: [String: Value], fileColumns: [Int],
-                          key: String) throws -> RecordBatch {
+                          extra: [Int?], key: String) throws -> RecordBatch {
         var columns: [Column] = []
         for f in scan.readFields {
             if let v = partitionValues[f.name] {
@@ -67,6 +89,10 @@ struct FileScan {
                 columns.append(Column.allNull(f.type, count: raw.count))
             }
         }
-        return RecordBatch(schema: StructType(scan.readFields), columns: columns, count: raw.count)
+        for (f, i) in zip(extraFields, extra) {
+            guard let i, let k = fileColumns.firstIndex(of: i) else { columns.append(Column.allNull(f.type, count: raw.count)); continue }
+            columns.append(try ColumnConform.conform(raw.columns[k], to: f.type, mapping: scan.mapping, column: f.name, file: key))
+        }
+        return RecordBatch(schema: StructType(scan.readFields + extraFields), columns: columns, count: raw.count)
     }
 }

@@ -34,7 +34,7 @@ enum SchemaAlignment {
     }
 
     /// `batch` reshaped to `schema`: columns in schema order, widened where needed, nulls for
-    /// missing columns; non-nullable columns must be present and free of nulls.
+    /// missing columns; non-nullable columns must be present (nulls in them are TableConstraints' job).
     static func align(_ batch: RecordBatch, to schema: StructType, tableName: String) throws -> RecordBatch {
         var columns: [Column] = []
         for f in schema.fields {
@@ -52,11 +52,6 @@ enum SchemaAlignment {
                                     table: tableName, column: f.name)
                 }
                 c = w
-            }
-            if !f.nullable && c.nullCount > 0 {
-                let row = (0 ..< c.count).first { c.isNull($0) } ?? 0
-                throw TarnError(.constraintViolation, "NOT NULL constraint violated: column '\(f.name)' is null", table: tableName,
-                                column: f.name, row: row)
             }
             columns.append(c)
         }

@@ -37,15 +37,13 @@ public struct WriteOptions: Sendable {
     public var txn: (appId: String, version: Int64)?
     public var codec: CompressionCodec = .zstd
     public var targetFileSizeBytes: Int?
-    /// A DELETE of the rows matching `replaceWhere` (no rows are written).
-    var isDelete = false
 
     public init(mode: SaveMode = .append) { self.mode = mode }
 }
 
 public struct WriteResult: Sendable {
     public let version: Int64
-    /// Rows removed by replaceWhere or DELETE.
+    /// Rows removed by replaceWhere.
     public var rowsDeleted = 0
     public let committed: Bool
     public let filesAdded: Int
@@ -66,33 +64,6 @@ extension Table {
             try plan.planRemovals()
             let outcome = try plan.transaction().commit()
             if !outcome.committed { plan.abort() }
-            if outcome.committed { try? Checkpoints.afterCommit(self, version: outcome.version, configuration: plan.configuration) }
-            var r = plan.result(outcome)
-            r.rowsDeleted = outcome.committed ? plan.matchedRows : 0
-            return r
-        } catch {
-            plan.abort()
-            throw error
-        }
-    }
-
-    /// Deletes the rows matching `condition` (copy-on-write: files holding matching rows are
-    /// rewritten without them, found by partition pruning and statistics first). Commits nothing
-    /// when no row matches.
-    public func delete(where condition: RowCondition) throws -> WriteResult {
-        guard let s = try latestIfAny() else {
-            throw TarnError(.notFound, "no table at \(location)", table: location)
-        }
-        var options = WriteOptions(mode: .overwrite)
-        options.replaceWhere = condition
-        options.isDelete = true
-        var plan = try WritePlan(table: self, snapshot: s, batches: [], options: options)
-        do {
-            try plan.planRemovals()
-            guard !plan.removes.isEmpty else {
-                return WriteResult(version: s.version, committed: false, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0, retries: 0)
-            }
-            let outcome = try plan.transaction().commit()
             if outcome.committed { try? Checkpoints.afterCommit(self, version: outcome.version, configuration: plan.configuration) }
             var r = plan.result(outcome)
             r.rowsDeleted = outcome.committed ? plan.matchedRows : 0
@@ -160,6 +131,7 @@ enum TableCreation {
             config["delta.inCommitTimestampEnablementVersion"] = "0"
             config["delta.inCommitTimestampEnablementTimestamp"] = String(Int64(Date().timeIntervalSince1970 * 1000))
         }
+        _ = try TableConstraints(schema: finalSchema, configuration: config, table: table)   // refuse constraints it cannot check
         let p = TableFeatures.minimalProtocol(schema: finalSchema, configuration: config)
         let m = MetadataAction(id: UUID().uuidString.lowercased(), schemaString: finalSchema.jsonString, partitionColumns: parts,
                                createdTime: Int64(Date().timeIntervalSince1970 * 1000), configuration: config)

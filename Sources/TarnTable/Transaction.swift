@@ -27,6 +27,9 @@ public struct Transaction {
     public var readFiles: Set<String> = []
     /// True when the transaction read the whole table (e.g. overwrite): winners' non-blind adds conflict.
     public var readWholeTable = false
+    /// The condition the transaction read rows by (DELETE / UPDATE / MERGE): a winner's
+    /// non-blind added file that may hold matching rows conflicts.
+    public var readPredicate: TarnColumnar.Predicate?
     public var maxAttempts = 2000
 
     public init(table: Table, readSnapshot: Snapshot?, operation: String) {
@@ -84,6 +87,8 @@ public struct Transaction {
             TarnError(.concurrentModification, "a concurrent commit at version \(version) conflicts: \(why)", table: table.location, version: version)
         }
         let winnerBlind = winner.contains { if case let .commitInfo(c) = $0 { return c["isBlindAppend"]?.boolValue == true }; return false }
+        // As Spark's WriteSerializable: a metadata change that read data conflicts with blind appends too (ADD CONSTRAINT).
+        let changesMetadata = actions.contains { if case .metaData = $0 { return true }; return false }
         for a in winner {
             switch a {
             case .protocol: throw conflict("it changed the protocol")
@@ -97,12 +102,18 @@ public struct Transaction {
             case let .domainMetadata(d) where myDomains.contains(d.domain): throw conflict("it changed domain \(d.domain)")
             case let .remove(r) where !isBlindAppend && readFiles.contains(TableState.normalized(r.key).path):
                 throw conflict("it removed \(LogPath.decode(r.path)), which this transaction read or removed")
-            case let .add(x) where readWholeTable && x.dataChange && !winnerBlind:
+            case let .add(x) where x.dataChange && (!winnerBlind || changesMetadata) && (readWholeTable || mayMatchReadPredicate(x)):
                 throw conflict("it changed data this transaction read (added \(LogPath.decode(x.path)))")
             default: continue
             }
         }
         return nil
+    }
+
+    /// Whether an added file may hold rows matching `readPredicate` (by its statistics).
+    private func mayMatchReadPredicate(_ add: AddFile) -> Bool {
+        guard let readPredicate, let s = readSnapshot, let scan = try? Scan(snapshot: s, store: table.store) else { return false }
+        return readPredicate.mayMatch { scan.statistics(add, column: $0) }
     }
 
     private func commitInfo(ict: Int64?) -> CommitInfo {

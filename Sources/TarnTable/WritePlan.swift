@@ -17,9 +17,11 @@ struct WritePlan {
     var removes: [RemoveFile] = []
     var readFiles: Set<String> = []
     var rows = 0
-    /// Rows removed by replaceWhere / DELETE, and rows copied into rewritten files.
+    /// Rows removed by replaceWhere.
     var matchedRows = 0
-    var copiedRows = 0
+    var changeFiles: [AddCDCFile] = []
+    /// The replaceWhere's row changes (its files are deleted again on abort).
+    var rowChanges: RowChangeWriter?
     var alreadyCommitted: WriteResult?
     let mapping: ColumnMapping
 
@@ -60,6 +62,7 @@ struct WritePlan {
             }
         }
         batches = try input.map { try SchemaAlignment.align($0, to: schema, tableName: table.location) }
+        if batches.contains(where: { $0.count > 0 }) { try TableConstraints(schema: schema, configuration: configuration, table: table.location).check(batches) }
         if let cond = options.replaceWhere {
             for b in batches {
                 let ok = try cond.evaluate(b)
@@ -94,23 +97,6 @@ struct WritePlan {
         let keys = writers.keys.sorted(by: { $0.map { $0 ?? "" }.lexicographicallyPrecedes($1.map { $0 ?? "" }) })
         let pending = keys.compactMap { writers[$0] }
         writers = [:]
-        let finished = ParallelMap.run(count: pending.count, parallel: true) { i in
-            var w = pending[i]
-            do {
-                try w.finishFile()
-            } catch {
-                w.abort()
-                throw error
-            }
-            return w.adds
-        }
-        var failure: (any Error)?
-        for r in finished {
-            switch r {
-            case let .success(a): adds += a
-            case let .failure(e): failure = failure ?? e
-            }
-        }
-        if let failure { throw failure }
+        adds += try DataFileWriter.finishAll(pending)
     }
 }

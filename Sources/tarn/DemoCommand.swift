@@ -1,8 +1,8 @@
 // `tarn demo`: Tarn's main job so far, end to end on generated data in a local directory:
 // events rows → Parquet with every codec (sizes, timings, read-back check), row-group skipping by
 // statistics, lossless JSON-lines round trips, and a Delta table: partitioned writes, a
-// replaceWhere correction, time travel between versions, file skipping, history and a checkpoint.
-// Later issues extend it into the whole lakehouse story (pipeline, row-level changes, maintenance).
+// replaceWhere correction, time travel between versions, file skipping, history and a checkpoint;
+// then row-level changes (DemoChanges.swift). Later issues add the pipeline and maintenance.
 import ArgumentParser
 import Foundation
 import TarnParquet
@@ -28,11 +28,12 @@ struct Demo: ParsableCommand {
             try skipping(batches)
             try textRoundTrip(batches, expected)
             try deltaTable(batches)
+            try rowLevelChanges(batches)
             say("\nAll checks passed.\n")
         }
     }
 
-    private func say(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
+    func say(_ s: String) { FileHandle.standardOutput.write(Data(s.utf8)) }
 
     private func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = DispatchTime.now().uptimeNanoseconds

@@ -45,21 +45,28 @@ enum TimeTravel {
 
 enum TableOutput {
     static func write(_ scan: Scan, format: String, output: String?, limit: Int?) throws {
+        try write(schema: scan.outputSchema, format: format, output: output, limit: limit, read: scan.read)
+    }
+
+    /// Writes the rows `read` produces (in `schema`) to stdout or `output` in `format`; a failed
+    /// write leaves no output file behind.
+    static func write(schema: StructType, format: String, output: String?, limit: Int?,
+                      read: ((RecordBatch) throws -> Void) throws -> Void) throws {
         let file = try output.map { try LocalFileSink(path: $0) }
         let out = file.map { ByteOutput.sink($0) } ?? ByteOutput.stdout()
         do {
             let sink: RowSink
             switch format.lowercased() {
             case "jsonl", "json", "ndjson": sink = JSONLinesSink(out)
-            case "csv": sink = try CSVSink(out, schema: scan.outputSchema)
-            case "table": sink = TableSink(out, schema: scan.outputSchema)
+            case "csv": sink = try CSVSink(out, schema: schema)
+            case "table": sink = TableSink(out, schema: schema)
             case "parquet":
                 guard let file else { throw TarnError(.invalidArgument, "--format parquet needs --output FILE") }
-                sink = try ParquetSink(file, schema: scan.outputSchema, options: WriterOptions())
+                sink = try ParquetSink(file, schema: schema, options: WriterOptions())
             default: throw TarnError(.invalidArgument, "unknown --format '\(format)' (use jsonl, csv, table or parquet)")
             }
             var remaining = limit ?? Int.max
-            try scan.read { batch in
+            try read { batch in
                 guard remaining > 0 else { return }
                 let n = min(remaining, batch.count)
                 try sink.write(batch, rows: 0 ..< n)

@@ -12,8 +12,8 @@ struct Tarn: ParsableCommand {
         commandName: "tarn",
         abstract: "Tarn lakehouse storage engine",
         version: "0.1.0",
-        subcommands: [Demo.self, CreateTable.self, WriteTable.self, DeleteCommand.self, ScanTable.self, HistoryCommand.self, DescribeCommand.self,
-                      CheckpointCommand.self, BenchGroup.self, ParquetGroup.self])
+        subcommands: [Demo.self, CreateTable.self, WriteTable.self, DeleteCommand.self, UpdateCommand.self, MergeCommand.self, ScanTable.self, ChangesCommand.self, HistoryCommand.self, DescribeCommand.self,
+                      CheckpointCommand.self, RestoreCommand.self, ConstraintGroup.self, BenchGroup.self, ParquetGroup.self])
 }
 
 struct ParquetGroup: ParsableCommand {

@@ -42,7 +42,7 @@ struct ExprLexer {
     init(_ text: String) { chars = Array(text) }
 
     static let symbols3: Set<String> = ["<=>"]
-    static let symbols2: Set<String> = ["<=", ">=", "<>", "!=", "==", "||"]
+    static let symbols2: Set<String> = ["<=", ">=", "<>", "!=", "==", "||", "::"]
     static let symbols1: Set<Character> = ["(", ")", ",", ".", "+", "-", "*", "/", "%", "=", "<", ">"]
 
     func error(_ message: String, at position: Int) -> TarnError {

@@ -129,6 +129,30 @@ extension ExprSyntax {
         return .cast(value, type)
     }
 
+    /// primary { '::' type }: the PostgreSQL / DataFusion cast that delta-rs writes into CHECK
+    /// constraints (`amount > '0'::decimal(10, 2)`); the type is a name with optional (arguments).
+    mutating func castSuffix(_ operand: Expr) throws -> Expr {
+        var e = operand
+        while isSymbol("::") {
+            let chars = lexer.chars
+            var end = lexer.i
+            while end < chars.count, chars[end].isWhitespace { end += 1 }
+            while end < chars.count, ExprLexer.isNameChar(chars[end]) { end += 1 }
+            var afterName = end
+            while afterName < chars.count, chars[afterName].isWhitespace { afterName += 1 }
+            if afterName < chars.count, chars[afterName] == "(" { end = try closingParenthesis(from: afterName + 1) + 1 }
+            let text = String(chars[lexer.i ..< end])
+            let type: DataType
+            do { type = try SchemaParser.parseType(text) } catch let err as TarnError {
+                throw error("invalid type '\(text.trimmedWhitespace)' after '::': \(err.message)", at: lexer.i)
+            }
+            lexer.i = end
+            try advance()
+            e = .cast(e, type)
+        }
+        return e
+    }
+
     /// The index of the ')' that closes the current parenthesis level, from `start`.
     func closingParenthesis(from start: Int) throws -> Int {
         var depth = 0

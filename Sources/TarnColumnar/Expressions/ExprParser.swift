@@ -211,6 +211,6 @@ struct ExprSyntax {
             return .negate(try unary())
         }
         if try takeSymbol("+") { return try unary() }
-        return try primary()
+        return try castSuffix(try primary())
     }
 }

@@ -79,6 +79,20 @@ public enum TableFeatures {
         return ProtocolAction(minReaderVersion: 1, minWriterVersion: writerVersion)
     }
 
+    /// `p` raised to what `configuration` needs on an existing table: CHECK constraints need legacy
+    /// writer version 3, or writer feature checkConstraints on a table-features protocol. `p`
+    /// itself when nothing is missing (protocols are never lowered).
+    public static func upgraded(_ p: ProtocolAction, forConfiguration configuration: [String: String]) -> ProtocolAction {
+        guard configuration.keys.contains(where: { $0.lowercased().hasPrefix("delta.constraints.") }) else { return p }
+        var out = p
+        if p.minWriterVersion >= 7 {
+            if !(p.writerFeatures ?? []).contains("checkConstraints") { out.writerFeatures = ((p.writerFeatures ?? []) + ["checkConstraints"]).sorted() }
+        } else if p.minWriterVersion < 3 {
+            out.minWriterVersion = 3
+        }
+        return out
+    }
+
     static func containsNtz(_ t: DataType) -> Bool {
         switch t {
         case .timestampNtz: return true
