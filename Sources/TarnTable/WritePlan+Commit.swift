@@ -24,7 +24,7 @@ extension WritePlan {
                     if rows > 0 { w.removeWhole(add, rows: rows) }
                     continue
                 }
-                try w.rewrite(add) { batch, live in
+                try w.rewrite(add, deleteOnlyColumns: cond.columns) { batch, live in
                     BatchChanges(deleted: try cond.evaluate(batch).intersection(live), updated: Bitmap(count: batch.count, value: false), postimage: nil)
                 }
             }

@@ -100,10 +100,14 @@ struct RowChangeWriter {
     // MARK: Target files
 
     /// Applies `body` to every live row of `add`. The file is left alone when nothing changes.
-    mutating func rewrite(_ add: AddFile, _ body: (RecordBatch, Bitmap) throws -> BatchChanges) throws {
+    /// `deleteOnlyColumns`: the operation only deletes and reads just these columns, so with
+    /// deletion vectors and no change data only they are read.
+    mutating func rewrite(_ add: AddFile, deleteOnlyColumns: [String]? = nil,
+                          _ body: (RecordBatch, Bitmap) throws -> BatchChanges) throws {
         readFiles.insert(TableState.normalized(add.key).path)
-        let scan = try Scan(snapshot: snapshot, store: table.store)
-        var pending: [RecordBatch] = []
+        let narrow = usesDeletionVectors && !writesChangeData && !(deleteOnlyColumns?.isEmpty ?? true)
+        let scan = try Scan(snapshot: snapshot, store: table.store, columns: narrow ? deleteOnlyColumns : nil)
+        var pending: [(RecordBatch, Bitmap?)] = []
         var pendingRows = 0
         var droppedBefore: Int?   // pending rows were dropped: re-read rows before this index on a change
         var changed = false
@@ -120,18 +124,18 @@ struct RowChangeWriter {
                 removed.forEachSet { _ = gone.insert(UInt64(firstRow + $0)) }
                 return
             }
-            let kept = removedCount == 0 && liveMask == nil ? batch : batch.filter(live.intersection(removed.inverted))
+            let keep: Bitmap? = removedCount == 0 && liveMask == nil ? nil : live.intersection(removed.inverted)
             if removedCount > 0 && !changed {
                 changed = true
                 if let before = droppedBefore { try copyLiveRows(add, before: before) }
-                for p in pending { try copy(p) }
+                for (b, k) in pending { try copy(b, keep: k) }
                 pending = []
             }
             if changed {
-                try copy(kept)
+                try copy(batch, keep: keep)
             } else if droppedBefore == nil {
-                pending.append(kept)
-                pendingRows += kept.count
+                pending.append((batch, keep))
+                pendingRows += batch.count
                 if pendingRows > RowChangeWriter.pendingRowLimit {
                     pending = []
                     droppedBefore = firstRow + batch.count
@@ -194,29 +198,39 @@ struct RowChangeWriter {
         try c.check(batch)
     }
 
-    private mutating func copy(_ batch: RecordBatch) throws {
-        counts.rowsCopied += batch.count
-        try writeData(batch)
+    /// Copies the rows of `batch` that `keep` marks (all when nil) into new files, without
+    /// materialising them when the table is not partitioned (the writer gathers the rows).
+    private mutating func copy(_ batch: RecordBatch, keep: Bitmap?) throws {
+        let n = keep?.popcount ?? batch.count
+        guard n > 0 else { return }
+        counts.rowsCopied += n
+        if let keep {
+            if layout.partitionIndices.isEmpty { try writeData(batch, rows: keep.setIndices) } else { try writeData(batch.filter(keep)) }
+        } else {
+            try writeData(batch)
+        }
     }
 
     /// Copies the live rows of `add` that lie before physical row `before` (they were read
     /// before the first change and not kept in memory).
     private mutating func copyLiveRows(_ add: AddFile, before: Int) throws {
         let scan = try Scan(snapshot: snapshot, store: table.store)
-        var batches: [RecordBatch] = []
+        var batches: [(RecordBatch, Bitmap?)] = []
         try FileScan(scan: scan, add: add).readPhysical { batch, firstRow, live in
             guard firstRow < before else { return }
-            batches.append(live.map { batch.filter($0) } ?? batch)
+            batches.append((batch, live))
         }
-        for b in batches { try copy(b) }
+        for (b, live) in batches { try copy(b, keep: live) }
     }
 
     // MARK: Output files
 
-    private mutating func writeData(_ batch: RecordBatch) throws {
+    /// Writes rows of `batch` (those at `rows`, all when nil; `rows` only for unpartitioned tables).
+    private mutating func writeData(_ batch: RecordBatch, rows selection: [Int32]? = nil) throws {
         guard batch.count > 0 else { return }
         let data = try layout.dataBatch(batch)
-        for (key, rows) in try layout.split(batch) {
+        for (key, split) in try layout.split(batch) {
+            let rows = selection ?? split
             var w = writers[key] ?? layout.writer(store: table.store, partition: key)
             try w.write(data, rows: rows)
             writers[key] = w

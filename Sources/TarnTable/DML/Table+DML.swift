@@ -39,7 +39,7 @@ extension Table {
                     if rows > 0 { w.removeWhole(add, rows: rows) }
                     continue
                 }
-                try w.rewrite(add) { batch, live in
+                try w.rewrite(add, deleteOnlyColumns: condition?.columns) { batch, live in
                     let hit = try condition.map { try $0.evaluate(batch).intersection(live) } ?? live
                     return BatchChanges(deleted: hit, updated: Bitmap(count: batch.count, value: false), postimage: nil)
                 }
