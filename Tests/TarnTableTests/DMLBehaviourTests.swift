@@ -138,4 +138,20 @@ import TarnTestSupport
             _ = try table.update(set: "d = d * 1000", where: nil)     // 10000.0 needs 5 integer digits
         }
     }
+
+    @Test func updateOfAPartitionColumnToABadTypeIsRefused() throws {
+        let (table, store) = T.memoryTable()
+        var o = WriteOptions()
+        o.partitionBy = ["day"]
+        _ = try table.write([try T.batch([T.row(1, day: 19_000), T.row(2, day: 19_001)])], options: o)
+        for set in ["day = 'not a date'", "day = amount", "day = true"] {
+            try DMLBehaviourTests.expectUnchanged(table, store, code: .invalidArgument, message: "day") {
+                _ = try table.update(set: set, where: nil)
+            }
+        }
+        // A good value moves the row to its new partition.
+        let r = try table.update(set: "day = DATE '2024-02-01'", where: try RowCondition.parse("id = 1", schema: T.schema))
+        #expect(r.rowsUpdated == 1)
+        #expect(try table.snapshot().files.contains { $0.partitionValues["day"] == .some("2024-02-01") })
+    }
 }
