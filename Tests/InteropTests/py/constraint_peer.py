@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from decimal import Decimal
 
@@ -128,4 +129,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Leave with os._exit after flushing: deltalake's runtime threads sometimes abort the
+    # interpreter's normal shutdown ("terminate called without an active exception").
+    rc = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(rc)
