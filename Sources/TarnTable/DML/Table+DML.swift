@@ -125,12 +125,6 @@ enum DMLFiles {
         guard !partitions.isEmpty, let used = condition.columns, used.allSatisfy({ partitions.contains($0.lowercased()) }) else {
             return nil
         }
-        let mapping = ColumnMapping(configuration: s.configuration)
-        let columns = try s.schema.fields.map { f -> Column in
-            guard partitions.contains(f.name.lowercased()) else { return Column.allNull(f.type, count: 1) }
-            let raw = add.partitionValues[mapping.physicalName(f)] ?? add.partitionValues[f.name] ?? nil
-            return try Column.repeating(try PartitionValues.parse(raw, f.type, column: f.name), type: f.type, count: 1)
-        }
-        return try condition.evaluate(RecordBatch(schema: s.schema, columns: columns, count: 1))[0] ? rows : 0
+        return try condition.evaluate(PartitionRow.make(add, s))[0] ? rows : 0
     }
 }
