@@ -31,16 +31,31 @@ struct DataFileWriter: @unchecked Sendable {
         self.partitionValues = partitionValues
     }
 
-    /// Writes the rows of `batch` (a batch in the file schema) at `rows` (all when nil).
+    /// Writes the rows of `batch` (a batch in the file schema) at `rows` (all when nil), in
+    /// slices of about one row group, so that a file closes near the target size even when one
+    /// call brings many files' worth of rows.
     mutating func write(_ batch: RecordBatch, rows: [Int32]? = nil) throws {
         let n = rows?.count ?? batch.count
         guard n > 0 else { return }
-        if current == nil { try open() }
-        guard var c = current else { return }
-        if let rows { try c.writer.write(batch, rows: rows) } else { try c.writer.write(batch) }
-        c.rows += n
-        current = c
-        if c.writer.encodedBytes >= Int64(targetFileSizeBytes) { try finishFile() }
+        let bytesPerRow = max(1, batch.estimatedBytes / max(1, batch.count))
+        let slice = max(4096, options.rowGroupSizeBytes / bytesPerRow)
+        var start = 0
+        while start < n {
+            let end = min(n, start + slice)
+            if current == nil { try open() }
+            guard var c = current else { return }
+            if let rows {
+                try c.writer.write(batch, rows: start == 0 && end == n ? rows : Array(rows[start ..< end]))
+            } else if start == 0 && end == n {
+                try c.writer.write(batch)
+            } else {
+                try c.writer.write(batch, rows: (Int32(start) ..< Int32(end)).map { $0 })
+            }
+            c.rows += end - start
+            current = c
+            if c.writer.encodedBytes >= Int64(targetFileSizeBytes) { try finishFile() }
+            start = end
+        }
     }
 
     private mutating func open() throws {

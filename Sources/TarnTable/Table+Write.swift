@@ -45,6 +45,8 @@ public struct WriteResult: Sendable {
     public let version: Int64
     /// Rows removed by replaceWhere.
     public var rowsDeleted = 0
+    /// The OPTIMIZE that auto-compaction ran after this write (`delta.autoOptimize.autoCompact`).
+    public var autoCompaction: OptimizeResult?
     public let committed: Bool
     public let filesAdded: Int
     public let filesRemoved: Int
@@ -67,6 +69,7 @@ extension Table {
             if outcome.committed { try? Checkpoints.afterCommit(self, version: outcome.version, configuration: plan.configuration) }
             var r = plan.result(outcome)
             r.rowsDeleted = outcome.committed ? plan.matchedRows : 0
+            if outcome.committed { r.autoCompaction = AutoCompaction.afterWrite(self, adds: plan.adds) }
             return r
         } catch {
             plan.abort()

@@ -102,29 +102,6 @@ struct BenchWrite: ParsableCommand {
     }
 }
 
-/// A one-line progress bar on stderr when it is a terminal; silent otherwise.
-final class Progress {
-    let label: String
-    let enabled = isatty(2) != 0
-    private var last = -1
-
-    init(label: String) { self.label = label }
-
-    func update(_ fraction: Double) {
-        guard enabled else { return }
-        let percent = Int(fraction * 100)
-        guard percent != last else { return }
-        last = percent
-        let width = 30, filled = width * percent / 100
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)%".utf8))
-    }
-
-    func finish() {
-        if enabled && last >= 0 { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
 /// `tarn bench open`: time loading a snapshot (replaying the log from its newest checkpoint).
 struct BenchOpen: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "open", abstract: "Measure how long opening a table version takes.")

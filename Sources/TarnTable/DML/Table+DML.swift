@@ -125,6 +125,6 @@ enum DMLFiles {
         guard !partitions.isEmpty, let used = condition.columns, used.allSatisfy({ partitions.contains($0.lowercased()) }) else {
             return nil
         }
-        return try condition.evaluate(PartitionRow.make(add, s))[0] ? rows : 0
+        return try PartitionFilter.matches(add, condition, s) ? rows : 0
     }
 }

@@ -1,0 +1,125 @@
+// OptimizeRewrite: rewriting one bin into new files (`dataChange=false`). Compaction streams the
+// bin's files row group by row group into one writer, so memory stays near one row group in and
+// one out whatever the partition's size; deletion vectors are applied (the new files hold only
+// live rows). Z-order reads the bin's rows, keys them (ZOrderKeys), sorts the keys and writes the
+// rows in key order, tagging the files with the clustering columns.
+import Foundation
+import Synchronization
+import TarnDelta
+
+final class OptimizeRewrite: @unchecked Sendable {
+    let table: Table
+    let snapshot: Snapshot
+    let options: OptimizeOptions
+    let layout: FileLayout
+    let totalBytes: Int64
+    private let doneBytes = Mutex<Int64>(0)
+
+    init(table: Table, snapshot: Snapshot, options: OptimizeOptions, plan: OptimizePlan) throws {
+        self.table = table
+        self.snapshot = snapshot
+        self.options = options
+        var write = WriteOptions()
+        write.targetFileSizeBytes = plan.targetFileSizeBytes
+        layout = try FileLayout(schema: snapshot.schema, partitionColumns: snapshot.partitionColumns,
+                                mapping: ColumnMapping(configuration: snapshot.configuration),
+                                properties: TableProperties(snapshot.configuration), options: write)
+        totalBytes = max(1, plan.bytes)
+    }
+
+    /// The new files of every bin (bins run in parallel); on failure every file written is deleted.
+    func run(_ bins: [OptimizeBin]) throws -> [[AddFile]] {
+        let results = ParallelMap.run(count: bins.count, parallel: true) { i in try self.rewrite(bins[i]) }
+        var out: [[AddFile]] = []
+        var failure: (any Error)?
+        for r in results {
+            switch r {
+            case let .success(adds): out.append(adds)
+            case let .failure(e): failure = failure ?? e
+            }
+        }
+        if let failure {
+            OptimizeRewrite.delete(out.flatMap { $0 }, table)
+            throw failure
+        }
+        return out
+    }
+
+    func rewrite(_ bin: OptimizeBin) throws -> [AddFile] {
+        var w = layout.writer(store: table.store, partition: partitionKey(bin))
+        do {
+            if options.zOrderBy.isEmpty {
+                for add in bin.files {
+                    try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batch in
+                        try w.write(try layout.dataBatch(batch))
+                    }
+                    advance(add.size)
+                }
+            } else {
+                try zOrder(bin, into: &w)
+            }
+            try w.finishFile()
+        } catch {
+            w.abort()
+            throw error
+        }
+        let tag = options.zOrderBy.isEmpty ? nil : OptimizePlanner.zOrderTagValue(options.zOrderBy, options.curve)
+        return w.adds.map { a in
+            var add = a
+            add.dataChange = false
+            if let tag { add.tags = [OptimizePlanner.zOrderTag: tag] }
+            return add
+        }
+    }
+
+    /// Rows of the bin in Z-order: keys from ranks fitted on the bin's own values.
+    private func zOrder(_ bin: OptimizeBin, into w: inout DataFileWriter) throws {
+        var batches: [RecordBatch] = []
+        for add in bin.files {
+            try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batches.append($0) }
+            advance(add.size / 2)
+        }
+        guard !batches.isEmpty else { return }
+        let all = try RecordBatch.concatenate(batches, schema: snapshot.schema)
+        batches = []
+        let columns = try options.zOrderBy.map { name -> Column in
+            guard let c = all.column(named: name) else {
+                throw TarnError(.invalidArgument, "ZORDER BY column '\(name)' is not in the table", table: table.location, column: name)
+            }
+            return c
+        }
+        var ranker = ZOrderRanker(types: columns.map(\.type), curve: options.curve)
+        ranker.addSample(columns)
+        let ranked = ranker.finish()
+        let order = KeySort.order(ranked.keys(columns))
+        let data = try layout.dataBatch(all)
+        let chunk = 1 << 16
+        var start = 0
+        while start < order.count {
+            let end = min(order.count, start + chunk)
+            try w.write(data, rows: Array(order[start ..< end]))
+            start = end
+        }
+        advance(bin.bytes - bin.bytes / 2)
+    }
+
+    private func partitionKey(_ bin: OptimizeBin) -> [String?] {
+        let mapping = ColumnMapping(configuration: snapshot.configuration)
+        return layout.partitionIndices.map { i in
+            let f = snapshot.schema.fields[i]
+            return bin.partitionValues[mapping.physicalName(f)] ?? bin.partitionValues[f.name] ?? nil
+        }
+    }
+
+    private func advance(_ bytes: Int64) {
+        guard let progress = options.progress else { return }
+        doneBytes.withLock { d in   // under the lock: callers need not be thread-safe
+            d += bytes
+            progress(min(1, Double(d) / Double(totalBytes)))
+        }
+    }
+
+    static func delete(_ adds: [AddFile], _ table: Table) {
+        for a in adds { try? table.store.delete(LogPath.decode(a.path)) }
+    }
+}
