@@ -66,12 +66,22 @@ enum ValueBatch {
             let offsets = o[range.lowerBound ... range.upperBound].map { $0 - base }
             return .bytes(offsets: offsets, data: Array(d[Int(base) ..< Int(o[range.upperBound])]))
         }
-        var offsets: [Int32] = [0]
-        offsets.reserveCapacity(idx.count + 1)
-        var data: [UInt8] = []
-        for i in idx {
-            data.append(contentsOf: d[Int(o[Int(i)]) ..< Int(o[Int(i) + 1])])
-            offsets.append(Int32(data.count))
+        var offsets = [Int32](repeating: 0, count: idx.count + 1)
+        var total = 0
+        for (k, i) in idx.enumerated() {
+            total += Int(o[Int(i) + 1] - o[Int(i)])
+            offsets[k + 1] = Int32(total)
+        }
+        // One allocation of the exact size, filled with one copy per value.
+        let data = [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            d.withUnsafeBufferPointer { src in
+                guard let from = src.baseAddress, let to = out.baseAddress else { return }
+                for (k, i) in idx.enumerated() {
+                    let start = Int(o[Int(i)]), length = Int(offsets[k + 1] - offsets[k])
+                    (to + Int(offsets[k])).update(from: from + start, count: length)
+                }
+            }
+            count = total
         }
         return .bytes(offsets: offsets, data: data)
     }

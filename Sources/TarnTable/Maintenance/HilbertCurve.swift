@@ -15,8 +15,11 @@ public enum ZOrderCurve: String, Sendable, CaseIterable {
                      "\(coordinates.count) coordinates of \(bits) bits do not fit 64 bits")
         precondition(coordinates.allSatisfy { bits == 32 || $0 < UInt32(1) << UInt32(bits) },
                      "a coordinate does not fit \(bits) bits")
-        let encoder = CurveEncoder(dimensions: coordinates.count, bits: bits, curve: self)
-        return encoder.keys(coordinates.map { [$0] }, count: 1)[0]
+        var key: UInt64 = 0
+        coordinates.withUnsafeBufferPointer { x in
+            withUnsafeMutablePointer(to: &key) { CurveEncoder(dimensions: x.count, bits: bits, curve: self).encode(x, into: .init(start: $0, count: 1)) }
+        }
+        return key
     }
 }
 
@@ -39,40 +42,35 @@ struct CurveEncoder: Sendable {
         }
     }
 
-    /// The key of each of `n` points given column by column (`coordinates[c][i]`).
-    func keys(_ coordinates: [[UInt32]], count n: Int) -> [UInt64] {
+    /// The keys of m = out.count points whose coordinates are given column by column:
+    /// coordinate c of point i at coordinates[c·m + i].
+    func encode(_ coordinates: UnsafeBufferPointer<UInt32>, into o: UnsafeMutableBufferPointer<UInt64>) {
         let d = dimensions
-        var out = [UInt64](repeating: 0, count: n)
-        out.withUnsafeMutableBufferPointer { o in
-            spread.withUnsafeBufferPointer { table in
-                if curve == .morton || d == 1 {
-                    for c in 0 ..< d {
-                        coordinates[c].withUnsafeBufferPointer { interleave($0, coordinate: c, into: o, table) }
-                    }
-                } else if d == 2 {
-                    coordinates[0].withUnsafeBufferPointer { a in
-                        coordinates[1].withUnsafeBufferPointer { b in
-                            for i in 0 ..< n {
-                                let (x, y) = hilbert2(a[i], b[i])
-                                o[i] = Self.spread2(x) << 1 | Self.spread2(y)
-                            }
-                        }
-                    }
-                } else {
-                    var point = [UInt32](repeating: 0, count: d)
-                    point.withUnsafeMutableBufferPointer { x in
-                        for i in 0 ..< n {
-                            for c in 0 ..< d { x[c] = coordinates[c][i] }
-                            hilbertTranspose(x)
-                            var key: UInt64 = 0
-                            for c in 0 ..< d { key |= spreadBits(x[c], table) << UInt64(d - 1 - c) }
-                            o[i] = key
-                        }
+        let m = o.count
+        precondition(coordinates.count == d * m, "\(coordinates.count) coordinates for \(m) points of \(d) dimensions")
+        func column(_ c: Int) -> UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(rebasing: coordinates[c * m ..< (c + 1) * m]) }
+        spread.withUnsafeBufferPointer { table in
+            if curve == .morton || d == 1 {
+                o.update(repeating: 0)
+                for c in 0 ..< d { interleave(column(c), coordinate: c, into: o, table) }
+            } else if d == 2 {
+                let a = column(0), b = column(1)
+                for i in 0 ..< m {
+                    let (x, y) = hilbert2(a[i], b[i])
+                    o[i] = Self.spread2(x) << 1 | Self.spread2(y)
+                }
+            } else {
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: d) { x in
+                    for i in 0 ..< m {
+                        for c in 0 ..< d { x[c] = coordinates[c * m + i] }
+                        hilbertTranspose(x)
+                        var key: UInt64 = 0
+                        for c in 0 ..< d { key |= spreadBits(x[c], table) << UInt64(d - 1 - c) }
+                        o[i] = key
                     }
                 }
             }
         }
-        return out
     }
 
     /// ORs coordinate `c` of every point into its key: bit j lands at position j·n + (n − 1 − c).

@@ -1,18 +1,18 @@
 // ZOrderColumnRanks: one clustering column's ranks. Fitting: the sorted sample is cut into at most
-// min(2^bits − 1, ZOrderRanker.maxBuckets) buckets (one per distinct value when there are that few,
-// else equi-depth quantiles snapped to the start of their value's run), and bucket j gets the rank
-// 1 + (2^bits − 2) × (the mid-point of its share in the sample's cumulative distribution), kept
-// strictly increasing. Lookup: a binary search of typed bucket bounds per row, no Value boxing.
+// min(2^bits − 1, maxBuckets) buckets (one per distinct value when that few, else equi-depth
+// quantiles snapped to their value's first row); bucket j's rank is 1 + (2^bits − 2) × its mid-point
+// in the sample's cumulative distribution, kept strictly increasing. Lookup, no Value boxing: a slot
+// table over order-preserving UInt64 keys (strings: first 8 bytes, ties byte-wise); decimals bisect.
 import Foundation
 
 struct ColumnRanks: Sendable {
     let kind: RankKind
     /// Lower bounds of buckets 1...m in the kind's representation (bucket 0: everything below).
-    private var fixedBounds: [UInt64] = []
+    private var fixedBounds = SlotIndex([])
     private var wideBounds: [Int128] = []
     private var boundEnds: [Int] = []
     private var boundBytes: [UInt8] = []
-    private var boundPrefixes: [UInt64] = []
+    private var boundPrefixes = SlotIndex([])
     /// rankOf[j]: the rank of bucket j (m + 1 entries, strictly increasing, at least 1).
     private(set) var rankOf: [UInt32] = []
 
@@ -25,7 +25,7 @@ struct ColumnRanks: Sendable {
         case .fixed:
             let sorted = s.fixed.sorted()
             starts = Self.bucketStarts(n, limit) { sorted[$0] == sorted[$1] }
-            fixedBounds = starts.dropFirst().map { sorted[$0] }
+            fixedBounds = SlotIndex(starts.dropFirst().map { sorted[$0] })
         case .wide:
             let sorted = s.wide.sorted()
             starts = Self.bucketStarts(n, limit) { sorted[$0] == sorted[$1] }
@@ -41,8 +41,8 @@ struct ColumnRanks: Sendable {
                 for start in starts.dropFirst() {
                     boundBytes += value(order[start])
                     boundEnds.append(boundBytes.count)
-                    boundPrefixes.append(Self.prefix(value(order[start])))
                 }
+                boundPrefixes = SlotIndex(starts.dropFirst().map { Self.prefix(value(order[$0])) })
             }
         case .unsupported:
             rankOf = [0]
@@ -105,37 +105,52 @@ struct ColumnRanks: Sendable {
 
     /// The rank of every row (0 for null).
     func ranks(_ column: Column) -> [UInt32] {
-        let n = column.count
-        var out = [UInt32](repeating: 0, count: n)
-        guard kind != .unsupported else { return out }
-        out.withUnsafeMutableBufferPointer { o in
-            rankOf.withUnsafeBufferPointer { rk in
-                switch column.storage {
-                case let .bool(a): lookup(a, fixedBounds, o, rk) { $0 ? 1 : 0 }
-                case let .int8(a): lookup(a, fixedBounds, o, rk) { SortKey.integer(Int64($0)) }
-                case let .int16(a): lookup(a, fixedBounds, o, rk) { SortKey.integer(Int64($0)) }
-                case let .int32(a): lookup(a, fixedBounds, o, rk) { SortKey.integer(Int64($0)) }
-                case let .int64(a): lookup(a, fixedBounds, o, rk) { SortKey.integer($0) }
-                case let .float(a): lookup(a, fixedBounds, o, rk) { SortKey.floating(Double($0)) }
-                case let .double(a): lookup(a, fixedBounds, o, rk) { SortKey.floating($0) }
-                case let .int128(a): lookup(a, wideBounds, o, rk) { $0 }
-                case let .bytes(offsets, data): lookupBytes(offsets, data, o, rk)
-                case .structure, .list, .map: break
-                }
-            }
-            if let v = column.validity {
-                for i in 0 ..< n where !v[i] { o[i] = 0 }
-            }
-        }
+        var out = [UInt32](repeating: 0, count: column.count)
+        out.withUnsafeMutableBufferPointer { ranks(column, from: 0, into: $0) }
         return out
     }
 
+    /// The ranks of rows first ..< first + out.count (0 for null).
+    func ranks(_ column: Column, from first: Int, into out: UnsafeMutableBufferPointer<UInt32>) {
+        guard kind != .unsupported else {
+            out.update(repeating: 0)
+            return
+        }
+        rankOf.withUnsafeBufferPointer { rk in
+            switch column.storage {
+            case let .bool(a): lookup(a, first, out, rk) { $0 ? 1 : 0 }
+            case let .int8(a): lookup(a, first, out, rk) { SortKey.integer(Int64($0)) }
+            case let .int16(a): lookup(a, first, out, rk) { SortKey.integer(Int64($0)) }
+            case let .int32(a): lookup(a, first, out, rk) { SortKey.integer(Int64($0)) }
+            case let .int64(a): lookup(a, first, out, rk) { SortKey.integer($0) }
+            case let .float(a): lookup(a, first, out, rk) { SortKey.floating(Double($0)) }
+            case let .double(a): lookup(a, first, out, rk) { SortKey.floating($0) }
+            case let .int128(a): lookupWide(a, first, out, rk)
+            case let .bytes(offsets, data): lookupBytes(offsets, data, first, out, rk)
+            case .structure, .list, .map: out.update(repeating: 0)
+            }
+        }
+        if let v = column.validity {
+            for i in 0 ..< out.count where !v[first + i] { out[i] = 0 }
+        }
+    }
+
     @inline(__always)
-    private func lookup<T, K: Comparable>(_ values: [T], _ bounds: [K], _ out: UnsafeMutableBufferPointer<UInt32>,
-                                          _ rankOf: UnsafeBufferPointer<UInt32>, key: (T) -> K) {
-        values.withUnsafeBufferPointer { src in
-            bounds.withUnsafeBufferPointer { b in
-                for i in 0 ..< src.count { out[i] = rankOf[Self.countAtMost(b, key(src[i]))] }
+    private func lookup<T>(_ values: [T], _ first: Int, _ out: UnsafeMutableBufferPointer<UInt32>,
+                           _ rankOf: UnsafeBufferPointer<UInt32>, key: (T) -> UInt64) {
+        values.withUnsafeBufferPointer { all in
+            let src = UnsafeBufferPointer(rebasing: all[first ..< first + out.count])
+            fixedBounds.withView { index in
+                for i in 0 ..< src.count { out[i] = rankOf[index.countAtMost(key(src[i]))] }
+            }
+        }
+    }
+
+    private func lookupWide(_ values: [Int128], _ first: Int, _ out: UnsafeMutableBufferPointer<UInt32>,
+                            _ rankOf: UnsafeBufferPointer<UInt32>) {
+        values.withUnsafeBufferPointer { all in
+            wideBounds.withUnsafeBufferPointer { b in
+                for i in 0 ..< out.count { out[i] = rankOf[Self.countAtMost(b, all[first + i])] }
             }
         }
     }
@@ -164,18 +179,29 @@ struct ColumnRanks: Sendable {
         return k == 0 ? 0 : p << UInt64(8 * (8 - k))
     }
 
-    private func lookupBytes(_ offsets: [Int32], _ data: [UInt8], _ out: UnsafeMutableBufferPointer<UInt32>,
+    /// `prefix` of data[start ..< end], with one unaligned load when 8 bytes are readable.
+    @inline(__always)
+    static func prefix(_ data: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        guard start + 8 <= data.count, let base = data.baseAddress else {
+            return prefix(UnsafeBufferPointer(rebasing: data[start ..< end]))
+        }
+        let word = UInt64(bigEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+        let length = end - start
+        return length >= 8 ? word : length <= 0 ? 0 : word & ~(UInt64.max >> UInt64(8 * length))
+    }
+
+    private func lookupBytes(_ offsets: [Int32], _ data: [UInt8], _ first: Int, _ out: UnsafeMutableBufferPointer<UInt32>,
                              _ rankOf: UnsafeBufferPointer<UInt32>) {
         data.withUnsafeBufferPointer { d in
+          offsets.withUnsafeBufferPointer { offsets in
             boundBytes.withUnsafeBufferPointer { bb in
                 boundEnds.withUnsafeBufferPointer { be in
-                    boundPrefixes.withUnsafeBufferPointer { bp in
+                    boundPrefixes.withView { bp in
                         for i in 0 ..< out.count {
-                            let value = UnsafeBufferPointer(rebasing: d[Int(offsets[i]) ..< Int(offsets[i + 1])])
-                            let p = Self.prefix(value)
+                            let start = Int(offsets[first + i]), end = Int(offsets[first + i + 1])
+                            let value = UnsafeBufferPointer(rebasing: d[start ..< end])
                             // Bounds with a smaller prefix are below the value, with a larger one above.
-                            var lo = p == 0 ? 0 : Self.countAtMost(bp, p - 1)
-                            var hi = Self.countAtMost(bp, p)
+                            var (lo, hi) = bp.range(Self.prefix(d, start, end))
                             while lo < hi {
                                 let mid = (lo + hi) >> 1
                                 let bound = UnsafeBufferPointer(rebasing: bb[(mid == 0 ? 0 : be[mid - 1]) ..< be[mid]])
@@ -186,6 +212,7 @@ struct ColumnRanks: Sendable {
                     }
                 }
             }
+          }
         }
     }
 }

@@ -1,10 +1,8 @@
 // ZOrderKeys: the Z-order clustering key (spec/maintenance.md "Z-order key construction").
-// ZOrderRanker samples the clustering columns; `finish()` fits per column order-preserving
-// equi-depth buckets whose ranks spread over the column's whole bit range by their share of the
-// sample, so every column weighs the same in the key whatever its type and distribution.
-// ZOrderRanks maps a batch's columns to 64-bit Morton or Hilbert keys. The per-column fitting and
-// lookup are in ZOrderColumnRanks.swift, the curves in HilbertCurve.swift.
-import Foundation
+// ZOrderRanker samples the clustering columns; `finish()` fits per column order-preserving ranks
+// spread over the column's whole bit range by the sample's distribution (ZOrderColumnRanks.swift),
+// so every column weighs the same whatever its type; ZOrderRanks turns a batch's columns into
+// 64-bit Morton or Hilbert keys (HilbertCurve.swift) a cache-sized chunk of rows at a time.
 
 /// Collects a bounded, deterministic sample of the clustering columns.
 public struct ZOrderRanker: Sendable {
@@ -52,6 +50,7 @@ public struct ZOrderRanker: Sendable {
     /// sampling stride doubles, so the result depends only on the rows and their order.
     public mutating func addSample(_ columns: [Column]) {
         precondition(columns.count >= types.count, "\(columns.count) columns for \(types.count) clustering columns")
+        precondition(zip(columns, samples).allSatisfy { RankKind($0.type) == $1.kind }, "sample columns of other types")
         let count = columns.first?.count ?? 0
         var start = 0
         while start < count {
@@ -92,11 +91,12 @@ public struct ZOrderRanks: Sendable {
         self.columns = columns
     }
 
-    /// Number of distinct non-null ranks of clustering column `index`.
+    /// Number of buckets (distinct non-null ranks) of clustering column `index`.
     public func bucketCount(_ index: Int) -> Int { columns[index].rankOf.count }
 
     /// The rank of every row of `column` as clustering column `index`: 0 for null, else 1...2^bits − 1,
-    /// non-decreasing in the value (Value+Compare order; NaN above +∞, −0.0 = 0.0).
+    /// non-decreasing in the value in the expressions' order (NaN above +∞, −0.0 = 0.0, strings and
+    /// binary byte-wise unsigned).
     public func ranks(_ column: Column, index: Int) -> [UInt32] {
         columns[index].ranks(column)
     }
@@ -107,8 +107,24 @@ public struct ZOrderRanks: Sendable {
         let n = columns.first?.count ?? 0
         let d = self.columns.count
         guard d > 0 else { return [UInt64](repeating: 0, count: n) }
-        let ranks = (0 ..< d).map { self.columns[$0].ranks(columns[$0]) }
-        return CurveEncoder(dimensions: d, bits: bitsPerColumn, curve: curve).keys(ranks, count: n)
+        let encoder = CurveEncoder(dimensions: d, bits: bitsPerColumn, curve: curve)
+        let chunk = max(1, min(n, 1 << 13))        // ranks of 8 Ki rows at a time stay in cache
+        var out = [UInt64](repeating: 0, count: n)
+        var scratch = [UInt32](repeating: 0, count: d * chunk)
+        out.withUnsafeMutableBufferPointer { o in
+            scratch.withUnsafeMutableBufferPointer { sc in
+                var start = 0
+                while start < n {
+                    let m = min(chunk, n - start)
+                    for c in 0 ..< d {
+                        self.columns[c].ranks(columns[c], from: start, into: UnsafeMutableBufferPointer(rebasing: sc[c * m ..< (c + 1) * m]))
+                    }
+                    encoder.encode(UnsafeBufferPointer(rebasing: sc[0 ..< d * m]), into: UnsafeMutableBufferPointer(rebasing: o[start ..< start + m]))
+                    start += m
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -183,5 +199,71 @@ struct ColumnSample: Sendable {
         }
         ends = newEnds
         bytes = newBytes
+    }
+}
+
+/// Sorted UInt64 bucket bounds with a slot table over their range, so that counting the bounds
+/// at or below a key reads one slot and scans the few bounds in it (binary search when many).
+struct SlotIndex: Sendable {
+    let bounds: [UInt64]
+    private let low: UInt64
+    private let shift: UInt64
+    /// firstInSlot[s]: how many bounds lie below slot s's first key (slots + 1 entries).
+    private let firstInSlot: [UInt32]
+
+    init(_ bounds: [UInt64]) {
+        self.bounds = bounds
+        low = bounds.first ?? 0
+        let span = (bounds.last ?? 0) - low
+        var slots = 16
+        while slots < 2 * bounds.count && slots < 1 << 13 { slots <<= 1 }
+        var s: UInt64 = 0
+        while span >> s >= UInt64(slots) { s += 1 }
+        shift = s
+        var first: [UInt32] = []
+        first.reserveCapacity(slots + 1)
+        var j = 0
+        for slot in 0 ... slots {
+            let (offset, over) = UInt64(slot).multipliedReportingOverflow(by: UInt64(1) << s)
+            let (start, over2) = low.addingReportingOverflow(offset)
+            while j < bounds.count && (over || over2 || bounds[j] < start) { j += 1 }
+            first.append(UInt32(j))
+        }
+        firstInSlot = first
+    }
+
+    func withView<R>(_ body: (View) -> R) -> R {
+        bounds.withUnsafeBufferPointer { b in
+            firstInSlot.withUnsafeBufferPointer { f in body(View(bounds: b, firstInSlot: f, low: low, shift: shift)) }
+        }
+    }
+
+    struct View {
+        let bounds: UnsafeBufferPointer<UInt64>
+        let firstInSlot: UnsafeBufferPointer<UInt32>
+        let low: UInt64
+        let shift: UInt64
+
+        /// How many bounds are ≤ v.
+        @inline(__always)
+        func countAtMost(_ v: UInt64) -> Int { range(v).atMost }
+
+        /// How many bounds are < v and how many are ≤ v.
+        @inline(__always)
+        func range(_ v: UInt64) -> (below: Int, atMost: Int) {
+            guard v >= low, !bounds.isEmpty else { return (0, 0) }
+            let slot = (v - low) >> shift
+            guard slot < UInt64(firstInSlot.count - 1) else { return (bounds.count, bounds.count) }
+            var i = Int(firstInSlot[Int(slot)])
+            let end = Int(firstInSlot[Int(slot) + 1])
+            if end - i > 8 {
+                let inSlot = UnsafeBufferPointer(rebasing: bounds[i ..< end])
+                return (v == 0 ? i : i + ColumnRanks.countAtMost(inSlot, v - 1), i + ColumnRanks.countAtMost(inSlot, v))
+            }
+            while i < end && bounds[i] < v { i += 1 }
+            let below = i
+            while i < end && bounds[i] == v { i += 1 }
+            return (below, i)
+        }
     }
 }
