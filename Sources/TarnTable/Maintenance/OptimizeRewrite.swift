@@ -14,6 +14,7 @@ final class OptimizeRewrite: @unchecked Sendable {
     let layout: FileLayout
     let totalBytes: Int64
     private let doneBytes = Mutex<Int64>(0)
+    static let batchRows = 1 << 16
 
     init(table: Table, snapshot: Snapshot, options: OptimizeOptions, plan: OptimizePlan) throws {
         self.table = table
@@ -49,12 +50,25 @@ final class OptimizeRewrite: @unchecked Sendable {
         var w = layout.writer(store: table.store, partition: partitionKey(bin))
         do {
             if options.zOrderBy.isEmpty {
+                // Small files' batches are gathered into batches of about 64 Ki rows first: the
+                // writer appends a few large batches much faster than many small ones.
+                var pending: [RecordBatch] = [], pendingRows = 0
+                func flush() throws {
+                    guard !pending.isEmpty else { return }
+                    let merged = pending.count == 1 ? pending[0] : try RecordBatch.concatenate(pending, schema: snapshot.schema)
+                    try w.write(try layout.dataBatch(merged))
+                    pending = []
+                    pendingRows = 0
+                }
                 for add in bin.files {
                     try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batch in
-                        try w.write(try layout.dataBatch(batch))
+                        pending.append(batch)
+                        pendingRows += batch.count
+                        if pendingRows >= OptimizeRewrite.batchRows { try flush() }
                     }
                     advance(add.size)
                 }
+                try flush()
             } else {
                 try zOrder(bin, into: &w)
             }
