@@ -15,14 +15,12 @@ import argparse
 import datetime as dt
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_events.py")
+from benchlib import GEN, ROOT, fresh  # noqa: E402 (beside this script)
 
 
 def tarn_binary():
@@ -41,11 +39,6 @@ def events(data, rows):
     path = os.path.join(data, f"events{rows}.parquet")
     if not os.path.exists(path):
         subprocess.run([sys.executable, GEN, str(rows), path], check=True)
-    return path
-
-
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
     return path
 
 

@@ -33,31 +33,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_events.py")
+from benchlib import GEN, ROOT, CheckFailed, cents, check, commits, copy_of, fresh, live_files, run, tarn_binary, workload  # noqa: E402 (beside this script)
+
 SCHEMA = "id long, ts timestamp, event_date date, customer_id long, category string, amount double, note string"
 DELETE_WHERE = "customer_id < 1000"
 SEED = 20241121
 TYPES = {"id": pa.int64(), "customer_id": pa.int64(), "amount": pa.float64(), "note": pa.string()}
 
 
-class CheckFailed(Exception):
-    """A result that is not what the workload must produce: the run stops."""
-
-
-def check(ok, message):
-    if not ok:
-        raise CheckFailed(message)
-
-
 # MARK: Setup
-
-def tarn_binary(scratch):
-    extra = ["--scratch-path", scratch] if scratch else []
-    subprocess.run(["swift", "build", "-c", "release", "--product", "tarn", *extra], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path", *extra], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "tarn")
 
 
 def events(data, rows, given):
@@ -93,21 +77,6 @@ def prepare_tarn(binary, source, path, dv):
 def prepare_delta(source, path):
     from deltalake import write_deltalake
     write_deltalake(fresh(path), pq.read_table(source))
-
-
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
-    return path
-
-
-def copy_of(prepared, work):
-    shutil.copytree(prepared, fresh(work))
-    os.sync()
-    return work
-
-
-def run(args):
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 # MARK: Timed operations
@@ -151,28 +120,6 @@ def delta_op(op, path, merge_src):
 
 
 # MARK: Reading a table back (independently of both engines)
-
-def commits(path):
-    log = os.path.join(path, "_delta_log")
-    names = sorted(n for n in os.listdir(log) if n.endswith(".json") and n[:-5].isdigit())
-    for n in names:
-        with open(os.path.join(log, n)) as f:
-            yield int(n[:-5]), [json.loads(line) for line in f if line.strip()]
-
-
-def live_files(path):
-    """path → add action of the latest version (JSON commits only; these tables have no checkpoint)."""
-    check(not any(n.endswith(".checkpoint.parquet") for n in os.listdir(os.path.join(path, "_delta_log"))),
-          f"{path}: unexpected checkpoint, this reader replays JSON commits only")
-    files = {}
-    for _, actions in commits(path):
-        for a in actions:
-            if "remove" in a:
-                files.pop(unquote(a["remove"]["path"]), None)
-        for a in actions:
-            if "add" in a:
-                files[unquote(a["add"]["path"])] = a["add"]
-    return files
 
 
 def roaring32(b, pos):
@@ -273,11 +220,6 @@ class Expected:
         self.untouched_cents = cents(e.filter(pc.invert(pc.is_in(e["id"], self.matched)))["amount"])
 
 
-def cents(amounts):
-    """The exact sum of amounts (generated rounded to cents) in cents, independent of row order."""
-    return pc.sum(pc.cast(pc.round(pc.multiply(amounts, 100.0)), pa.int64())).as_py() or 0
-
-
 def check_merge(path, x, engine):
     t = read_live(path, ["id", "customer_id", "amount", "note"])
     n = x.rows + x.inserted.num_rows
@@ -324,16 +266,6 @@ def parquet_files(path):
 
 
 # MARK: Driver
-
-def workload(name, repeat, engines):
-    """Runs each engine's (prepare-copy, timed op, check) `repeat` times, engines alternating."""
-    runs = {e: [] for e in engines}
-    for i in range(repeat):
-        for e, body in engines.items():
-            r = body()
-            runs[e].append(r)
-            print(f"  {name} run {i + 1} {e}: {r['seconds']:.3f} s", flush=True)
-    return runs
 
 
 def main():

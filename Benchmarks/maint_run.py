@@ -27,7 +27,6 @@ result is checked with pyarrow against the log before the next run. Ratio = delt
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,30 +38,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = os.path.join(os.path.dirname(ROOT), "shared", "bench", "gen_events.py")
+from benchlib import GEN, ROOT, CheckFailed, cents, check, commits, copy_of, fresh, live_files, run, tarn_binary, workload  # noqa: E402 (beside this script)
+
 SEED = 20241121
 ZORDER = ["customer_id", "category"]
 GIB = 1 << 30
 
 
-class CheckFailed(Exception):
-    """A result that is not what the workload must produce: the run stops."""
-
-
-def check(ok, message):
-    if not ok:
-        raise CheckFailed(message)
-
-
 # MARK: Setup
-
-def tarn_binary(scratch):
-    extra = ["--scratch-path", scratch] if scratch else []
-    subprocess.run(["swift", "build", "-c", "release", "--product", "tarn", *extra], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path", *extra], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "tarn")
 
 
 def events(data, rows):
@@ -80,21 +63,6 @@ def shuffled(data, source):
         pq.write_table(t.take(pa.array(np.random.default_rng(SEED).permutation(t.num_rows))), path + ".tmp", compression="none")
         os.replace(path + ".tmp", path)
     return path
-
-
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
-    return path
-
-
-def copy_of(prepared, work):
-    shutil.copytree(prepared, fresh(work))
-    os.sync()
-    return work
-
-
-def run(args):
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 # Spawns the measured process from a fresh, small interpreter: Linux carries the parent's peak RSS over fork and
@@ -138,28 +106,6 @@ def appends_with_deltalake(source, path, commits, rows):
 
 # MARK: Reading a table back from its log (independently of both engines)
 
-def commits(path):
-    """(version, actions) of every JSON commit; the log must start at version 0 (no cleanup)."""
-    log = os.path.join(path, "_delta_log")
-    names = sorted(n for n in os.listdir(log) if n.endswith(".json") and n[:-5].isdigit())
-    check(names and int(names[0][:-5]) == 0, f"{path}: the log does not start at version 0")
-    for n in names:
-        with open(os.path.join(log, n)) as f:
-            yield int(n[:-5]), [json.loads(line) for line in f if line.strip()]
-
-
-def live_files(path):
-    """path → add action of the latest version, replaying every JSON commit (checkpoints ignored)."""
-    files = {}
-    for _, actions in commits(path):
-        for a in actions:
-            if "remove" in a:
-                files.pop(unquote(a["remove"]["path"]), None)
-        for a in actions:
-            if "add" in a:
-                files[unquote(a["add"]["path"])] = a["add"]
-    return files
-
 
 def last_commit(path, operation):
     """The data actions of the newest commit whose commitInfo.operation is `operation`."""
@@ -176,11 +122,6 @@ def read_live(path, columns):
     files = live_files(path)
     check(not any(a.get("deletionVector") for a in files.values()), f"{path}: deletion vectors are not read by this benchmark")
     return pa.concat_tables(pq.read_table(os.path.join(path, rel), columns=columns) for rel in files)
-
-
-def cents(amounts):
-    """The exact sum of amounts (generated rounded to cents) in cents, independent of row order."""
-    return pc.sum(pc.cast(pc.round(pc.multiply(amounts, 100.0)), pa.int64())).as_py() or 0
 
 
 def check_rows(path, n, amount_cents, engine):
@@ -248,6 +189,11 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "metrics": m}, default=st
 """
 
 
+def rss(r):
+    """The peak-RSS part of a run's progress line."""
+    return f", peak RSS {r['rss'] / 2**20:,.0f} MiB"
+
+
 def tarn_op(binary, args):
     wall, rss, out = measured([binary, *args, "--json"])
     return {"seconds": wall, "rss": rss, "result": last_json(out)}
@@ -257,17 +203,6 @@ def delta_op(op, path, arg=""):
     wall, rss, out = measured([sys.executable, "-c", DELTA_OP, op, path, arg])
     r = last_json(out)
     return {"seconds": r["seconds"], "process_seconds": wall, "rss": rss, "result": r["metrics"]}
-
-
-def workload(name, repeat, engines):
-    """Runs each engine's (prepare-copy, timed op, check) `repeat` times, engines alternating."""
-    runs = {e: [] for e in engines}
-    for i in range(repeat):
-        for e, body in engines.items():
-            r = body()
-            runs[e].append(r)
-            print(f"  {name} run {i + 1} {e}: {r['seconds']:.3f} s, peak RSS {r['rss'] / 2**20:,.0f} MiB", flush=True)
-    return runs
 
 
 # MARK: Workloads
@@ -304,7 +239,7 @@ class Bench:
             r = delta_op("compact", copy_of(self.d("w4-delta"), self.work))
             r["check"] = verify(self.work, "deltalake compaction")
             return r
-        runs = workload("compact", self.a.repeat, {"tarn": tarn_run, "delta": delta_run})
+        runs = workload("compact", self.a.repeat, {"tarn": tarn_run, "delta": delta_run}, rss)
         for e, op in (("tarn", lambda p: tarn_op(self.binary, ["optimize", p])), ("delta", lambda p: delta_op("compact", p))):
             op(copy_of(self.d(f"w4-{e}"), fresh(self.d(f"w6-{e}"))))      # workload 6's tables
         return runs
@@ -350,7 +285,7 @@ class Bench:
             c = body()["check"]
             print(f"  zorder calibration {e}: target {target[e]:,} bytes gave {c['files_added']} files, {c['bytes_added']:,} bytes", flush=True)
             target[e] = target[e] * c["files_added"] // files
-        runs = workload("zorder", self.a.repeat, {"tarn": tarn_run, "delta": delta_run})
+        runs = workload("zorder", self.a.repeat, {"tarn": tarn_run, "delta": delta_run}, rss)
         for e in ("tarn", "delta"):
             runs[e][-1]["target_size"], runs[e][-1]["skipping_before"] = target[e], before[e]
         return runs
@@ -374,7 +309,8 @@ class Bench:
                 return r
             return go
         tarn = lambda p: tarn_op(self.binary, ["vacuum", p, "--retention-hours", "0", "--force"])
-        return workload("vacuum", self.a.repeat, {"tarn": body("tarn", tarn), "delta": body("delta", lambda p: delta_op("vacuum", p))})
+        return workload("vacuum", self.a.repeat, {"tarn": body("tarn", tarn), "delta": body("delta", lambda p: delta_op("vacuum", p))},
+                        rss)
 
     def memory(self):
         """Peak RSS of compacting a big table of ~40 MB files (built from copies of the 10 M rows)."""

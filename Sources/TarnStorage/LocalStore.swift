@@ -140,17 +140,6 @@ public final class LocalStore: ObjectStore {
             try syncDirectory(dirfd, key: key)
             return true
         }
-        if let fd = createAnonymous(in: dirfd) {
-            defer { closeFD(fd) }
-            try bytes.withUnsafeBytes { try writeAll(fd, $0, key: key) }
-            if durable && fsync(fd) != 0 { throw failure("fsync", errno, key: key) }
-            guard try linkAnonymous(fd, as: leaf, in: dirfd, key: key) else {
-                _ = try statEntry(dirfd, leaf, key: key)   // a link at the key is refused, not reported as taken
-                return false
-            }
-            try syncDirectory(dirfd, key: key)
-            return true
-        }
         let temp = try writeTemporary(in: dirfd, bytes, key: key)
         defer { unlinkat(dirfd, temp, 0) }   // the temporary name is always removed
         // link(2) never replaces an existing entry (not even a link, which it does not follow).

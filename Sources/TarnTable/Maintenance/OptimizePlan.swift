@@ -88,10 +88,8 @@ enum OptimizePlanner {
             throw TarnError(.invalidArgument, "OPTIMIZE --where may use partition columns only; '\(bad)' is not one (partition columns: \(s.partitionColumns.joined(separator: ", ")))",
                             table: s.table, column: bad)
         }
-        if !options.zOrderBy.isEmpty {
-            try ZOrderRanker.validate(columns: options.zOrderBy.map { n in (n, s.schema.field(named: n)?.type ?? .string) }, table: s.table)
-        }
-        for name in options.zOrderBy {
+        guard !options.zOrderBy.isEmpty else { return }
+        let fields = try options.zOrderBy.map { name -> StructField in
             guard let f = s.schema.field(named: name) else {
                 throw TarnError(.invalidArgument, "ZORDER BY column '\(name)' is not in the table (it has \(s.schema.fieldNames.joined(separator: ", ")))",
                                 table: s.table, column: name)
@@ -100,7 +98,9 @@ enum OptimizePlanner {
                 throw TarnError(.invalidArgument, "ZORDER BY column '\(name)' is a partition column: every file holds one value of it already",
                                 table: s.table, column: name)
             }
+            return f
         }
+        try ZOrderRanker.validate(columns: zip(options.zOrderBy, fields).map { ($0, $1.type) }, table: s.table)
     }
 
     /// The file's partition values in the table's partition-column order.
