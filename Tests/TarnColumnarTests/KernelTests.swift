@@ -1,5 +1,5 @@
 // Kernel tests over random schemas with nesting (struct, array, map, nulls at every level):
-// filter, take, slice, concatenate and interleave agree with the same operations on rows, and
+// filter, take, slice, concatenate, gather and interleave agree with the same operations on rows, and
 // their results keep Column's invariants; projection by name; validity helpers.
 import Testing
 import TarnColumnar
@@ -28,6 +28,20 @@ import TarnTestSupport
         let joined = try RecordBatch.concatenate([left, right, batch.slice(0 ..< 0), filtered])
         #expect(joined.rows == rows + filtered.rows, "seed \(seed): concatenate")
         #expect(try KernelTests.rebuilt(joined).rows == joined.rows, "seed \(seed): concatenated output is well-formed")
+
+        // gather from several parts: the same rows as take over their concatenation
+        let parts = [left, right, filtered, batch.slice(0 ..< 0)]
+        let partOf = (0 ..< Int.random(in: 0 ... 50, using: &rng)).compactMap { _ -> (UInt16, Int32)? in
+            let p = Int.random(in: 0 ..< parts.count, using: &rng)
+            return parts[p].count == 0 ? nil : (UInt16(p), Int32.random(in: 0 ..< Int32(parts[p].count), using: &rng))
+        }
+        let refs = PartRows(part: partOf.map(\.0), row: partOf.map(\.1))
+        for c in batch.schema.fields.indices {
+            let gathered = try Column.gather(parts.map { $0.columns[c] }, refs)
+            #expect(gathered.values == partOf.map { parts[Int($0.0)].rows[Int($0.1)][c] }, "seed \(seed): gather")
+            let rebuilt = Column(type: gathered.type, count: gathered.count, validity: gathered.validity, storage: gathered.storage)
+            #expect(rebuilt.values == gathered.values, "seed \(seed): gathered output is well-formed")
+        }
 
         for (i, c) in batch.columns.enumerated() {
             let choice = (0 ..< n).map { _ in Int32.random(in: 0 ... 1, using: &rng) }

@@ -18,7 +18,7 @@ struct ChunkReader {
     /// File offset of bytes[0].
     let base: Int
     let limits: ReadLimits
-    let decompressor = Decompressor()
+    let decompressor: Decompressor
     let scratch = ScratchBuffers()
 
     func read(meta: ColumnMetaData) throws -> DecodedChunk {

@@ -162,7 +162,9 @@ public final class ParquetFile: Sendable {
         }
         let bytes = try source.read(offset: Int(start), count: Int(length))
         do {
-            return try ChunkReader(leaf: readSchema.leaves[leaf], bytes: bytes, base: Int(start), limits: limits).read(meta: meta)
+            return try Decompressor.withPooled { d in
+                try ChunkReader(leaf: readSchema.leaves[leaf], bytes: bytes, base: Int(start), limits: limits, decompressor: d).read(meta: meta)
+            }
         } catch let e as TarnError {
             var located = e.located(file: source.name)
             if located.offset == nil { located.offset = Int(start) }

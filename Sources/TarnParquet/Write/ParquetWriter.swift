@@ -1,7 +1,8 @@
 // ParquetWriter: streams record batches into a Parquet file (spec/parquet.md "File layout").
-// Batches are buffered (by reference) until a row group is full by bytes or rows; the row group's
-// top-level columns are then encoded in parallel and written in order, so memory stays bounded by
-// one row group whatever the file size. close() writes the footer.
+// Batches are buffered (by reference) until about 64 Ki rows are pending, then appended to the
+// row group's column chunk writers, top-level columns in parallel; when the row group is full by
+// bytes or rows its chunks are finished and written in order. Memory stays near one row group of
+// encoded pages plus one step of input, whatever the file size. close() writes the footer.
 import Dispatch
 import TarnCodecs
 import TarnColumnar
@@ -20,11 +21,16 @@ public final class ParquetWriter: @unchecked Sendable {
     /// Buffered input: positions `rows` of a batch's rows, or of `selection` (row indices) when given.
     private var pending: [(batch: RecordBatch, rows: Range<Int>, selection: [Int32]?)] = []
     private var pendingRows = 0
-    private var pendingBytes = 0
+    /// The open row group's chunk writers (per top-level column, its leaves), its rows and estimated input bytes.
+    private var chunkWriters: [[ColumnChunkWriter]]?
+    private var groupRows = 0
+    private var groupBytes = 0
     private var totalRows: Int64 = 0
     private var closed = false
     /// Rows handed to the chunk writers at a time (page sizes are checked between slices).
     static let sliceRows = 8192
+    /// Pending rows that trigger an encode step (amortizes the parallel dispatch over small batches).
+    static let encodeStepRows = 1 << 16
 
     public init(sink: ByteSink, schema: StructType, options: WriterOptions = WriterOptions()) throws {
         self.sink = sink
@@ -69,15 +75,18 @@ public final class ParquetWriter: @unchecked Sendable {
         let total = range?.upperBound ?? selection?.count ?? batch.count
         var start = range?.lowerBound ?? 0
         while start < total {
-            let roomRows = options.maxRowGroupRows - pendingRows
-            let roomBytes = max(1, (options.rowGroupSizeBytes - pendingBytes) / bytesPerRow)
+            let roomRows = options.maxRowGroupRows - groupRows
+            let roomBytes = max(1, (options.rowGroupSizeBytes - groupBytes) / bytesPerRow)
             let n = min(total - start, roomRows, roomBytes)
             pending.append((batch, start ..< start + n, selection))
             pendingRows += n
-            pendingBytes += n * bytesPerRow
+            groupRows += n
+            groupBytes += n * bytesPerRow
             start += n
-            if pendingRows >= options.maxRowGroupRows || pendingBytes >= options.rowGroupSizeBytes {
+            if groupRows >= options.maxRowGroupRows || groupBytes >= options.rowGroupSizeBytes {
                 try flushRowGroup()
+            } else if pendingRows >= ParquetWriter.encodeStepRows {
+                try encodePending()
             }
         }
     }
@@ -88,11 +97,26 @@ public final class ParquetWriter: @unchecked Sendable {
         }
     }
 
+    /// Appends the pending rows to the row group's chunk writers, top-level columns in parallel.
+    private func encodePending() throws {
+        guard pendingRows > 0 else { return }
+        if chunkWriters == nil {
+            chunkWriters = try layout.roots.map { root in try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) } }
+        }
+        let results = ParallelMap.run(count: layout.roots.count, parallel: options.parallel) { i in try self.appendPending(root: i) }
+        for r in results { try r.get() }
+        pending = []
+        pendingRows = 0
+    }
+
     /// Writes the buffered rows as one row group (if any).
     public func flushRowGroup() throws {
-        guard pendingRows > 0 else { return }
-        let roots = layout.roots.count
-        let results = ParallelMap.run(count: roots, parallel: options.parallel) { i in try self.encodeRoot(i) }
+        try encodePending()
+        guard groupRows > 0, let count = chunkWriters?.count else { return }
+        // Offsets are relative to each chunk's own start; placed below.
+        let results = ParallelMap.run(count: count, parallel: options.parallel) { i in
+            try (self.chunkWriters?[i] ?? []).map { try $0.finish(fileOffset: 0) }
+        }
         var chunks: [ColumnChunk] = []
         var bytes: [[UInt8]] = []
         let groupStart = offset
@@ -108,19 +132,19 @@ public final class ParquetWriter: @unchecked Sendable {
             }
         }
         if let background { try background.enqueue(bytes) } else { for b in bytes { try sink.write(b) } }
-        rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(pendingRows),
+        rowGroups.append(RowGroup(columns: chunks, totalByteSize: uncompressed, numRows: Int64(groupRows),
                                   fileOffset: groupStart, totalCompressedSize: offset - groupStart,
                                   ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
-        totalRows += Int64(pendingRows)
-        pending = []
-        pendingRows = 0
-        pendingBytes = 0
+        totalRows += Int64(groupRows)
+        chunkWriters = nil
+        groupRows = 0
+        groupBytes = 0
     }
 
-    /// Encodes every leaf of top-level column `i` over the pending rows.
-    private func encodeRoot(_ i: Int) throws -> [(parts: [[UInt8]], meta: ColumnMetaData)] {
+    /// Appends the pending rows of top-level column `i` to its leaves' chunk writers.
+    private func appendPending(root i: Int) throws {
+        guard let writers = chunkWriters?[i] else { return }
         let root = layout.roots[i]
-        let writers = try root.leaves.map { try ColumnChunkWriter(leaf: layout.leaves[$0], options: options) }
         for (batch, rows, selection) in pending {
             let column = batch.columns[i]
             var s = rows.lowerBound
@@ -134,8 +158,6 @@ public final class ParquetWriter: @unchecked Sendable {
                 s = slice.upperBound
             }
         }
-        // Offsets are relative to each chunk's own start; flushRowGroup places them.
-        return try writers.map { try $0.finish(fileOffset: 0) }
     }
 
     /// Flushes the last row group and writes the footer. Returns the file metadata.

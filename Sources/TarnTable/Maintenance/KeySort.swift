@@ -1,48 +1,98 @@
 // KeySort: the row order of a Z-order rewrite: row indexes sorted by their 64-bit keys with an LSD
-// radix sort (16-bit digits, passes where every key has the same digit are skipped), stable, so
-// equal keys keep their input order and the result is deterministic.
+// radix sort, stable, so equal keys keep their input order and the result is deterministic. When
+// the keys' used bits and the index fit in 64 bits together (two clustering columns of 16 bits and
+// up to 2^32 rows, say), key and index are packed into one word and only the key's digits are
+// sorted; otherwise keys and indexes move side by side. Passes whose digit is the same for every
+// key are skipped.
 
 enum KeySort {
+    /// Bits per radix digit: 2 Ki counters stay in the L1 cache.
+    static let digitBits = 11
+
     /// Row indexes 0..<keys.count ordered by key (ties in index order).
     static func order(_ keys: [UInt64]) -> [Int32] {
         let n = keys.count
+        guard n > 1 else { return (0 ..< n).map { Int32($0) } }
+        let used = keys.reduce(UInt64(0), |)
+        let keyBits = 64 - used.leadingZeroBitCount
+        let indexBits = 64 - UInt64(n - 1).leadingZeroBitCount
+        if keyBits + indexBits <= 64 { return packed(keys, keyBits: keyBits, indexBits: indexBits) }
+        return paired(keys, keyBits: keyBits)
+    }
+
+    /// Sorts `key << indexBits | index` words by their key digits; the index is the low bits.
+    static func packed(_ keys: [UInt64], keyBits: Int, indexBits: Int) -> [Int32] {
+        let n = keys.count
+        var a = [UInt64](unsafeUninitializedCapacity: n) { out, done in
+            keys.withUnsafeBufferPointer { k in
+                for i in 0 ..< n { out[i] = k[i] << UInt64(indexBits) | UInt64(i) }
+            }
+            done = n
+        }
+        var b = [UInt64](repeating: 0, count: n)
+        var unused: [Int32] = []
+        var shift = indexBits
+        while shift < indexBits + keyBits {
+            if pass(a, into: &b, shift: shift, into: &unused) { swap(&a, &b) }
+            shift += digitBits
+        }
+        let mask = (UInt64(1) << UInt64(indexBits)) - 1
+        return a.map { Int32(truncatingIfNeeded: $0 & mask) }
+    }
+
+    /// Sorts keys and indexes side by side.
+    static func paired(_ keys: [UInt64], keyBits: Int) -> [Int32] {
+        let n = keys.count
         var idx = (0 ..< n).map { Int32($0) }
-        guard n > 1 else { return idx }
         var k = keys
         var k2 = [UInt64](repeating: 0, count: n)
         var idx2 = [Int32](repeating: 0, count: n)
-        var counts = [Int](repeating: 0, count: 1 << 16)
-        for pass in 0 ..< 4 {
-            let shift = UInt64(pass * 16)
-            for i in 0 ..< counts.count { counts[i] = 0 }
-            k.withUnsafeBufferPointer { kp in
-                for key in kp { counts[Int((key >> shift) & 0xFFFF)] += 1 }
+        var shift = 0
+        while shift < keyBits {
+            if pass(k, into: &k2, shift: shift, carrying: idx, into: &idx2) {
+                swap(&k, &k2)
+                swap(&idx, &idx2)
             }
-            if counts.contains(n) { continue }   // every key has this digit: the pass changes nothing
-            var sum = 0
-            for i in 0 ..< counts.count {
-                let c = counts[i]
-                counts[i] = sum
-                sum += c
-            }
-            k.withUnsafeBufferPointer { kp in
-                idx.withUnsafeBufferPointer { ip in
-                    k2.withUnsafeMutableBufferPointer { ko in
-                        idx2.withUnsafeMutableBufferPointer { io in
+            shift += digitBits
+        }
+        return idx
+    }
+
+    /// One counting pass on the digit at `shift`, moving `payload` (when given) with the words;
+    /// false (nothing moved) when every word has the same digit.
+    static func pass(_ src: [UInt64], into dst: inout [UInt64], shift: Int,
+                     carrying payload: [Int32]? = nil, into payloadOut: inout [Int32]) -> Bool {
+        let n = src.count
+        let s = UInt64(shift), mask = UInt64((1 << digitBits) - 1)
+        var starts = [Int](repeating: 0, count: 1 << digitBits)
+        src.withUnsafeBufferPointer { sp in
+            for w in sp { starts[Int((w >> s) & mask)] += 1 }
+        }
+        if starts.contains(n) { return false }
+        var sum = 0
+        for d in starts.indices {
+            let c = starts[d]
+            starts[d] = sum
+            sum += c
+        }
+        src.withUnsafeBufferPointer { sp in
+            dst.withUnsafeMutableBufferPointer { dp in
+                starts.withUnsafeMutableBufferPointer { st in
+                    payloadOut.withUnsafeMutableBufferPointer { po in
+                        (payload ?? []).withUnsafeBufferPointer { pp in
+                            let moving = payload != nil
                             for i in 0 ..< n {
-                                let d = Int((kp[i] >> shift) & 0xFFFF)
-                                let at = counts[d]
-                                counts[d] = at + 1
-                                ko[at] = kp[i]
-                                io[at] = ip[i]
+                                let d = Int((sp[i] >> s) & mask)
+                                let at = st[d]
+                                st[d] = at + 1
+                                dp[at] = sp[i]
+                                if moving { po[at] = pp[i] }
                             }
                         }
                     }
                 }
             }
-            swap(&k, &k2)
-            swap(&idx, &idx2)
         }
-        return idx
+        return true
     }
 }

@@ -86,37 +86,6 @@ final class OptimizeRewrite: @unchecked Sendable {
         }
     }
 
-    /// Rows of the bin in Z-order: keys from ranks fitted on the bin's own values.
-    private func zOrder(_ bin: OptimizeBin, into w: inout DataFileWriter) throws {
-        var batches: [RecordBatch] = []
-        for add in bin.files {
-            try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batches.append($0) }
-            advance(add.size / 2)
-        }
-        guard !batches.isEmpty else { return }
-        let all = try RecordBatch.concatenate(batches, schema: snapshot.schema)
-        batches = []
-        let columns = try options.zOrderBy.map { name -> Column in
-            guard let c = all.column(named: name) else {
-                throw TarnError(.invalidArgument, "ZORDER BY column '\(name)' is not in the table", table: table.location, column: name)
-            }
-            return c
-        }
-        var ranker = ZOrderRanker(types: columns.map(\.type), curve: options.curve)
-        ranker.addSample(columns)
-        let ranked = ranker.finish()
-        let order = KeySort.order(ranked.keys(columns))
-        let data = try layout.dataBatch(all)
-        let chunk = 1 << 16
-        var start = 0
-        while start < order.count {
-            let end = min(order.count, start + chunk)
-            try w.write(data, rows: Array(order[start ..< end]))
-            start = end
-        }
-        advance(bin.bytes - bin.bytes / 2)
-    }
-
     private func partitionKey(_ bin: OptimizeBin) -> [String?] {
         let mapping = ColumnMapping(configuration: snapshot.configuration)
         return layout.partitionIndices.map { i in
@@ -125,7 +94,7 @@ final class OptimizeRewrite: @unchecked Sendable {
         }
     }
 
-    private func advance(_ bytes: Int64) {
+    func advance(_ bytes: Int64) {
         guard let progress = options.progress else { return }
         doneBytes.withLock { d in   // under the lock: callers need not be thread-safe
             d += bytes

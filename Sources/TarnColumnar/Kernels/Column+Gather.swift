@@ -1,0 +1,128 @@
+// Column.gather: rows picked from several columns of one type (row k is row `rows[k]` of
+// `parts[partOf[k]]`), without concatenating the parts first. Used by Z-order, which writes a
+// table's rows in key order straight from the batches it read. Flat types copy values directly;
+// nested types fall back to concatenate-then-take.
+import Foundation
+
+/// Where each gathered row comes from: a part index and a row within that part.
+public struct PartRows: Sendable {
+    public var part: [UInt16]
+    public var row: [Int32]
+    public var count: Int { part.count }
+
+    public init(part: [UInt16], row: [Int32]) {
+        precondition(part.count == row.count, "\(part.count) parts for \(row.count) rows")
+        self.part = part
+        self.row = row
+    }
+}
+
+extension Column {
+    /// The rows named by `refs`. All parts have the same type; at least one is needed.
+    public static func gather(_ parts: [Column], _ refs: PartRows) throws -> Column {
+        guard let first = parts.first else { throw TarnError(.invalidArgument, "nothing to gather from") }
+        guard parts.count <= Int(UInt16.max) + 1 else { throw TarnError(.invalidArgument, "gather from \(parts.count) parts") }
+        for c in parts where c.type != first.type {
+            throw TarnError(.schemaMismatch, "cannot gather from columns of types \(first.type) and \(c.type)")
+        }
+        let validity = parts.contains { $0.validity != nil } ? gatherValidity(parts, refs) : nil
+        let storage: ColumnStorage
+        func fixed<T: PhysicalValue>(_: T.Type) -> [T] { gatherFixed(parts.map { T.array($0.storage) ?? [] }, refs) }
+        switch first.storage {
+        case .bool: storage = .bool(fixed(Bool.self))
+        case .int8: storage = .int8(fixed(Int8.self))
+        case .int16: storage = .int16(fixed(Int16.self))
+        case .int32: storage = .int32(fixed(Int32.self))
+        case .int64: storage = .int64(fixed(Int64.self))
+        case .float: storage = .float(fixed(Float.self))
+        case .double: storage = .double(fixed(Double.self))
+        case .int128: storage = .int128(fixed(Int128.self))
+        case .bytes:
+            let sources = parts.map { p -> (offsets: [Int32], data: [UInt8]) in
+                if case let .bytes(o, d) = p.storage { return (o, d) }
+                return ([0], [])
+            }
+            let (offsets, data) = try gatherBytes(sources, refs)
+            storage = .bytes(offsets: offsets, data: data)
+        case .structure, .list, .map:
+            var starts: [Int] = [], total = 0
+            for p in parts { starts.append(total); total += p.count }
+            let global = (0 ..< refs.count).map { Int32(truncatingIfNeeded: starts[Int(refs.part[$0])] + Int(refs.row[$0])) }
+            return try concatenate(parts).take(global)
+        }
+        return Column(type: first.type, count: refs.count, validity: validity?.nilIfAllSet, storage: storage)
+    }
+
+    static func gatherValidity(_ parts: [Column], _ refs: PartRows) -> Bitmap {
+        var v = Bitmap(count: 0, value: false)
+        v.reserveCapacity(refs.count)
+        for k in 0 ..< refs.count { v.append(!parts[Int(refs.part[k])].isNull(Int(refs.row[k]))) }
+        return v
+    }
+
+    static func gatherFixed<T>(_ arrays: [[T]], _ refs: PartRows) -> [T] {
+        withBases(arrays) { bases in
+            [T](unsafeUninitializedCapacity: refs.count) { out, done in
+                refs.part.withUnsafeBufferPointer { part in
+                    refs.row.withUnsafeBufferPointer { row in
+                        for k in 0 ..< part.count {
+                            (out.baseAddress! + k).initialize(to: bases[Int(part[k])][Int(row[k])])
+                        }
+                    }
+                }
+                done = refs.count
+            }
+        }
+    }
+
+    static func gatherBytes(_ sources: [(offsets: [Int32], data: [UInt8])], _ refs: PartRows) throws -> ([Int32], [UInt8]) {
+        let n = refs.count
+        var offsets = [Int32](repeating: 0, count: n + 1)
+        var from = [Int](repeating: 0, count: n)      // each value's start in its part's data
+        var total = 0
+        withBases(sources.map(\.offsets)) { offs in
+            for k in 0 ..< n {
+                let o = offs[Int(refs.part[k])], r = Int(refs.row[k])
+                from[k] = Int(o[r])
+                total += Int(o[r + 1] - o[r])
+                offsets[k + 1] = Int32(truncatingIfNeeded: total)
+            }
+        }
+        guard total <= Int(Int32.max) else { throw TarnError(.invalidArgument, "gathered byte column exceeds 2 GiB") }
+        let data = withBases(sources.map(\.data)) { datas in
+            [UInt8](unsafeUninitializedCapacity: total) { out, done in
+                guard let base = out.baseAddress else { return }
+                for k in 0 ..< n {
+                    let at = Int(offsets[k]), length = Int(offsets[k + 1]) - at
+                    copyBytes(UnsafeRawPointer(datas[Int(refs.part[k])] + from[k]), UnsafeMutableRawPointer(base + at), length)
+                }
+                done = total
+            }
+        }
+        return (offsets, data)
+    }
+
+    /// Copies a short value word by word (no call into memmove); long values use memmove.
+    @inline(__always) static func copyBytes(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ length: Int) {
+        guard length <= 64 else { dst.copyMemory(from: src, byteCount: length); return }
+        var i = 0
+        while i + 8 <= length {
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: i, as: UInt64.self), toByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < length {
+            dst.storeBytes(of: src.load(fromByteOffset: i, as: UInt8.self), toByteOffset: i, as: UInt8.self)
+            i += 1
+        }
+    }
+
+    /// Calls `body` with the base address of every array (kept alive for the call).
+    static func withBases<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
+        try withExtendedLifetime(arrays) {
+            let placeholder = UnsafeMutablePointer<T>.allocate(capacity: 1)
+            defer { placeholder.deallocate() }
+            let bases = arrays.map { a in a.withUnsafeBufferPointer { $0.baseAddress } ?? UnsafePointer(placeholder) }
+            return try body(bases)
+        }
+    }
+}
