@@ -42,24 +42,36 @@ public enum ObjectKey {
     }
 
     private static func problem(in key: String, isPrefix: Bool) -> String? {
-        let utf8 = key.utf8
+        var key = key
+        return key.withUTF8 { problem(in: $0, isPrefix: isPrefix) }
+    }
+
+    /// The rules on the key's UTF-8 bytes, segment by segment (no substrings are made).
+    private static func problem(in utf8: UnsafeBufferPointer<UInt8>, isPrefix: Bool) -> String? {
         if utf8.isEmpty { return isPrefix ? nil : "the key is empty" }
         if utf8.count > maxKeyBytes { return "longer than \(maxKeyBytes) bytes" }
-        if utf8.first == UInt8(ascii: "/") { return "absolute paths are not allowed (leading '/')" }
+        if utf8[0] == UInt8(ascii: "/") { return "absolute paths are not allowed (leading '/')" }
         if utf8.contains(0) { return "contains a NUL byte" }
         if utf8.contains(UInt8(ascii: "\\")) { return "contains a backslash" }
-        let parts = segments(key)
-        for (i, part) in parts.enumerated() {
-            let isLast = i == parts.count - 1
+        let tmp = Array(temporaryPrefix.utf8)
+        var start = 0
+        while start <= utf8.count {
+            var end = start
+            while end < utf8.count && utf8[end] != UInt8(ascii: "/") { end += 1 }
+            let part = UnsafeBufferPointer(rebasing: utf8[start ..< end])
+            let isLast = end == utf8.count
             // In a prefix the last part is only the start of a name: "" (after a '/') or "." is fine,
             // because listing compares it as a string and never opens it as a path.
-            if isPrefix && isLast { return part.utf8.count > maxSegmentBytes ? "a segment is too long" : nil }
+            if isPrefix && isLast { return part.count > maxSegmentBytes ? "a segment is too long" : nil }
             if part.isEmpty { return isLast ? "ends with '/'" : "contains an empty segment ('//')" }
-            if part == "." || part == ".." { return "contains a '\(part)' segment" }
-            if part.utf8.count > maxSegmentBytes { return "a segment is longer than \(maxSegmentBytes) bytes" }
-            if part.utf8.starts(with: temporaryPrefix.utf8) {
+            let dot = UInt8(ascii: ".")
+            if part.count == 1 && part[0] == dot { return "contains a '.' segment" }
+            if part.count == 2 && part[0] == dot && part[1] == dot { return "contains a '..' segment" }
+            if part.count > maxSegmentBytes { return "a segment is longer than \(maxSegmentBytes) bytes" }
+            if part.starts(with: tmp) {
                 return "segments starting with '\(temporaryPrefix)' are reserved for temporary files"
             }
+            start = end + 1
         }
         return nil
     }

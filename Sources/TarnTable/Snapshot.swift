@@ -84,9 +84,16 @@ public struct Snapshot: Sendable {
 
     /// Reads and parses commit files in parallel; results in version order.
     static func readCommits(_ table: Table, _ commits: [LogFile]) throws -> [[Action]] {
+        try readCommits(table, commits) { _, _ in true }.map { $0 ?? [] }
+    }
+
+    /// The commits' actions (read in parallel); nil for a commit whose bytes `parseIf` declines.
+    static func readCommits(_ table: Table, _ commits: [LogFile],
+                            parseIf: @escaping @Sendable (Int, [UInt8]) -> Bool) throws -> [[Action]?] {
         let store = table.store
-        let results = ParallelMap.run(count: commits.count, parallel: true) { i in
-            try ActionCodec.parseCommit(try store.get(commits[i].key), file: commits[i].key)
+        let results = ParallelMap.run(count: commits.count, parallel: true) { i -> [Action]? in
+            let bytes = try store.get(commits[i].key)
+            return parseIf(i, bytes) ? try ActionCodec.parseCommit(bytes, file: commits[i].key) : nil
         }
         return try results.enumerated().map { i, r in
             do { return try r.get() } catch var e as TarnError {

@@ -13,7 +13,12 @@ public struct HistoryEntry: Sendable {
 extension Table {
     /// (version, commit timestamp) of every commit in the log, ascending.
     public func commitTimestamps() throws -> [(version: Int64, millis: Int64)] {
-        let commits = try logFiles().filter { $0.kind == .commit }.sorted { $0.version < $1.version }
+        try commitTimestamps(listing: try logFiles())
+    }
+
+    /// As `commitTimestamps()`, from a listing of the log the caller already has.
+    func commitTimestamps(listing: [LogFile]) throws -> [(version: Int64, millis: Int64)] {
+        let commits = listing.filter { $0.kind == .commit }.sorted { $0.version < $1.version }
         guard let last = commits.last else { return [] }
         let props = TableProperties((try? snapshot(version: last.version))?.configuration ?? [:])
         let ictFrom = props.inCommitTimestamps ? (props.inCommitTimestampEnablementVersion ?? 0) : Int64.max

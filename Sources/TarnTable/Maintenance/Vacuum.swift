@@ -102,7 +102,8 @@ extension Table {
         let started = try VacuumRun.start(self, plan, options).commit().version
         try? Checkpoints.afterCommit(self, version: started, configuration: plan.latest.configuration)
         // Commits that landed between planning and VACUUM START may reference planned files again.
-        let between = try logFiles().filter { $0.kind == .commit && $0.version > plan.latest.version && $0.version < started }
+        let between = try logFiles(startAfter: LogNames.commit(plan.latest.version))
+            .filter { $0.kind == .commit && $0.version > plan.latest.version && $0.version < started }
         plan.keepReferenced(by: try Snapshot.readCommits(self, between), root: location)
 
         let (deleted, failed) = VacuumRun.delete(plan.files, store: store, progress: options.progress)

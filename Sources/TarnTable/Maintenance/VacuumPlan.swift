@@ -31,8 +31,12 @@ struct VacuumPlan {
         oldestRetainedVersion = try VacuumPlan.versionAt(cutoff, table, listing: listing, latest: latestVersion)
 
         let commits = listing.filter { $0.kind == .commit && $0.version <= latestVersion }.sorted { $0.version < $1.version }
-        let parsed = Array(zip(commits.map(\.version), try Snapshot.readCommits(table, commits)))
-        let retainedState = try stateAtOldestRetained(table, listing, parsed)
+        // Commits up to R contribute only their remove and cdc paths: one without either is not parsed.
+        let retained = oldestRetainedVersion
+        let parsed = try Snapshot.readCommits(table, commits) { i, bytes in
+            commits[i].version > retained || VacuumPlan.mayName(bytes)
+        }.enumerated().compactMap { i, a in a.map { (commits[i].version, $0) } }
+        let retainedState = retained == latestVersion ? latest.state : try stateAtOldestRetained(table, listing, parsed)
         try protect(retainedState, parsed, root: table.location)
         let hidden = VacuumPaths.HiddenRule(partitionColumns: VacuumPlan.partitionNames(latest))
         let named = collectNamed(retainedState, parsed, hidden: hidden)
@@ -41,11 +45,16 @@ struct VacuumPlan {
         files.sort { $0.key < $1.key }
     }
 
+    /// Whether a commit's text may hold a remove or cdc action (a cheap test before parsing it).
+    static func mayName(_ bytes: [UInt8]) -> Bool {
+        ByteSearch.contains(bytes, "\"remove\"") || ByteSearch.contains(bytes, "\"cdc\"")
+    }
+
     /// The oldest retained version: the newest commit at or before `cutoff` (commit timestamps as time
     /// travel uses them), or the oldest reconstructible version when every commit is newer.
     static func versionAt(_ cutoff: Int64, _ table: Table, listing: [LogFile], latest: Int64) throws -> Int64 {
         let earliest = try LogSegment(files: listing, target: latest, table: table.location).earliestVersion
-        let times = try table.commitTimestamps().filter { $0.version <= latest }
+        let times = try table.commitTimestamps(listing: listing).filter { $0.version <= latest }
         let atCutoff = times.last { $0.millis <= cutoff }?.version ?? earliest
         return min(latest, max(atCutoff, earliest))
     }
