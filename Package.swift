@@ -16,6 +16,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -29,9 +30,11 @@ let package = Package(
         .target(name: "TarnStorage", dependencies: ["TarnParquet", "CMalloc"], swiftSettings: fast),
         .target(name: "TarnDelta", dependencies: ["TarnParquet", "TarnStorage", "CZlib"], swiftSettings: fast),
         .target(name: "TarnTable", dependencies: ["TarnDelta", "TarnParquet", "TarnStorage"], swiftSettings: fast),
+        .target(name: "TarnPipeline", dependencies: ["TarnColumnar", "TarnParquet", "TarnStorage", "TarnDelta", "TarnTable",
+                                                     .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "tarn",
-            dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable",
+            dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable", "TarnPipeline",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage", "TarnTable"],
                           path: "Benchmarks/TarnBenchmarks", swiftSettings: fast),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "TarnStorageTests", dependencies: ["TarnStorage", "TarnTestSupport"]),
         .testTarget(name: "TarnDeltaTests", dependencies: ["TarnDelta", "TarnTestSupport"]),
         .testTarget(name: "TarnTableTests", dependencies: ["TarnTable", "TarnDelta", "TarnTestSupport"]),
+        .testTarget(name: "TarnPipelineTests", dependencies: ["TarnPipeline", "TarnTable", "TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "InteropTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTable", "TarnTestSupport"],
                     exclude: ["py"]),

@@ -13,7 +13,7 @@ struct Tarn: ParsableCommand {
         abstract: "Tarn lakehouse storage engine",
         version: "0.1.0",
         subcommands: [Demo.self, CreateTable.self, WriteTable.self, DeleteCommand.self, UpdateCommand.self, MergeCommand.self, ScanTable.self, ChangesCommand.self, HistoryCommand.self, DescribeCommand.self,
-                      CheckpointCommand.self, RestoreCommand.self, OptimizeCommand.self, VacuumCommand.self, InspectCommand.self, ConstraintGroup.self, BenchGroup.self, ParquetGroup.self])
+                      CheckpointCommand.self, RestoreCommand.self, OptimizeCommand.self, VacuumCommand.self, InspectCommand.self, ConstraintGroup.self, PipelineGroup.self, BenchGroup.self, ParquetGroup.self])
 }
 
 struct ParquetGroup: ParsableCommand {

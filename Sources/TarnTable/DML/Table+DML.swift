@@ -89,11 +89,15 @@ extension RowChangeWriter {
     /// operation's own row counts to the file metrics every DML commit carries.
     mutating func commit(operation: String, parameters: [String: String], readPredicate: TarnColumnar.Predicate?,
                          readWholeTable: Bool = false, names: DMLMetricNames = DMLMetricNames(),
+                         txn: (appId: String, version: Int64)? = nil,
                          metrics: (RowChangeWriter) -> [String: String]) throws -> DMLResult {
         guard hasChanges else { return DMLResult(version: snapshot.version, committed: false) }
         try finish()
         let all = fileMetrics(names).merging(metrics(self)) { _, own in own }
         var tx = transaction(operation: operation, parameters: parameters, metrics: all)
+        if let txn {
+            tx.actions.append(.txn(SetTransaction(appId: txn.appId, version: txn.version, lastUpdated: Int64(Date().timeIntervalSince1970 * 1000))))
+        }
         tx.readPredicate = readPredicate
         tx.readWholeTable = readWholeTable
         let outcome = try tx.commit()

@@ -6,9 +6,15 @@ import Foundation
 import TarnDelta
 
 extension Table {
-    /// Merges `source` into the table ON `condition` with `clauses` applied in order.
-    public func merge(source batches: [RecordBatch], on condition: String, clauses: [MergeClause]) throws -> DMLResult {
+    /// Merges `source` into the table ON `condition` with `clauses` applied in order. With `txn`,
+    /// the merge is idempotent: skipped when the app's txn version is already committed, and the
+    /// commit records it.
+    public func merge(source batches: [RecordBatch], on condition: String, clauses: [MergeClause],
+                      txn: (appId: String, version: Int64)? = nil) throws -> DMLResult {
         let s = try snapshot()
+        if let txn, let done = s.state.transactions[txn.appId], done.version >= txn.version {
+            return DMLResult(version: s.version, committed: false)
+        }
         guard let first = batches.first else {
             throw TarnError(.invalidArgument, "MERGE needs a source (no batches given)", table: location)
         }
@@ -23,7 +29,7 @@ extension Table {
             for batch in try plan.inserts() { try w.insert(batch) }
             let parameters = MergePruning.parameters(condition, clauses)
             return try w.commit(operation: "MERGE", parameters: parameters, readPredicate: pruning.readPredicate,
-                                readWholeTable: pruning.readsWholeTable, names: .merge) { w in
+                                readWholeTable: pruning.readsWholeTable, names: .merge, txn: txn) { w in
                 let c = w.counts
                 return ["numSourceRows": String(source.count), "numTargetRowsInserted": String(c.rowsInserted),
                         "numTargetRowsUpdated": String(c.rowsUpdated), "numTargetRowsDeleted": String(c.rowsDeleted),

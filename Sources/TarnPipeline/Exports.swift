@@ -1,0 +1,2 @@
+// The pipeline layer re-exports the column types its API is written in.
+@_exported import TarnColumnar

@@ -1,0 +1,154 @@
+// FileIngest: bronze ingest of source files into typed record batches. Each file's schema is
+// checked against the contract (SchemaDrift) and the drift policy applied; records are typed by
+// the contract, bad ones dead-lettered with a RejectCode; lineage columns are appended. Nothing
+// is lost: rowsRead == rows in batches + rejected.count.
+import TarnColumnar
+
+public struct IngestResult: Sendable {
+    /// Typed rows: contract fields in contract order (+ additive columns under .evolve,
+    /// appended), then _source_file (string), _ingested_at (timestamp), _run_id (string).
+    public var batches: [RecordBatch]
+    public var rejected: [Rejected]
+    /// Records read (lines / CSV records / parquet rows), == rows in batches + rejected.count.
+    public var rowsRead: Int
+    /// Differences found (empty when none), each once, in the order first found.
+    public var drift: [SchemaChange]
+    /// File names set aside under .quarantine.
+    public var quarantinedFiles: [String]
+
+    public init(batches: [RecordBatch] = [], rejected: [Rejected] = [], rowsRead: Int = 0,
+                drift: [SchemaChange] = [], quarantinedFiles: [String] = []) {
+        self.batches = batches
+        self.rejected = rejected
+        self.rowsRead = rowsRead
+        self.drift = drift
+        self.quarantinedFiles = quarantinedFiles
+    }
+}
+
+/// The lineage columns appended to every ingested batch.
+public enum IngestColumns {
+    public static let sourceFile = "_source_file"
+    public static let ingestedAt = "_ingested_at"
+    public static let runId = "_run_id"
+}
+
+public enum FileIngest {
+    /// Reads `files` (in the given order) as `format`, typed by `contract`.
+    ///
+    /// - JSON lines: each non-blank line is a record; a line that is not a JSON object is
+    ///   JSON_PARSE_ERROR. Conversions: see `IngestValues.fromJSON` (Spark from_json-like:
+    ///   "42" → long is accepted, 3.5 → long is not). A file's drift is decided from the union of
+    ///   its records' keys and inferred types; the records are typed in the same pass and the
+    ///   output discarded if the policy sets the file aside (so a failing file yields nothing).
+    /// - CSV: header row first (names case-insensitive), RFC 4180 quoting; a malformed record
+    ///   (unterminated quote, text after a closing quote, wrong field count) is CSV_PARSE_ERROR
+    ///   and reading resumes at the next line. Unquoted empty fields are null.
+    /// - Parquet: an unreadable file is one PARQUET_READ_ERROR and reading goes on.
+    /// - Without a contract, each file's schema is inferred and there is no drift check (new
+    ///   columns of later files are appended, as under .evolve).
+    /// Under .quarantine every record of a drifting file is SCHEMA_MISMATCH (also its unparsable
+    /// ones). `Rejected.sourceFile` and `_source_file` are the file's path.
+    public static func read(_ files: [SourceFile], format: FileFormat, contract: Contract?, runId: String,
+                            ingestedAtMicros: Int64) throws -> IngestResult {
+        let state = IngestState(contract: contract)
+        for file in files {
+            switch format {
+            case .jsonl: try JSONLinesIngest.ingest(file, state)
+            case .csv: try CSVIngest.ingest(file, state)
+            case .parquet: try ParquetIngest.ingest(file, state)
+            }
+        }
+        return try state.result(runId: runId, ingestedAtMicros: ingestedAtMicros)
+    }
+}
+
+/// What a file's drift means under the contract's policy.
+enum DriftDecision {
+    /// Read the file with these typed fields (the contract's, plus any evolved additive ones).
+    case accept([StructField])
+    case quarantine
+}
+
+/// The state of one `read`: the growing typed schema and everything accepted so far.
+final class IngestState {
+    let contract: Contract?
+    private(set) var fields: [StructField]
+    private var chunks: [(columns: [Column], count: Int, path: String)] = []
+    private var rejected: [Rejected] = []
+    private var rowsRead = 0
+    private var drift: [SchemaChange] = []
+    private var quarantined: [String] = []
+
+    init(contract: Contract?) {
+        self.contract = contract
+        fields = contract?.fields.map { StructField($0.name, $0.type, nullable: $0.nullable) } ?? []
+    }
+
+    /// Applies the policy to a file whose source schema is `source`; throws under .fail (and
+    /// for non-additive changes under .evolve). Without a contract, new columns are appended.
+    func decide(_ file: SourceFile, source: StructType) throws -> DriftDecision {
+        guard let contract else {
+            extend(with: source.fields)
+            return .accept(fields)
+        }
+        let changes = SchemaDrift.compare(source: source, contract: contract)
+        if changes.isEmpty { return .accept(fields) }
+        for c in changes where !drift.contains(c) { drift.append(c) }
+        let additiveOnly = changes.allSatisfy { if case .additive = $0 { return true } else { return false } }
+        switch contract.onDrift {
+        case .quarantine:
+            return .quarantine
+        case .evolve where additiveOnly:
+            extend(with: source.fields.filter { f in changes.contains { $0 == .additive(column: f.name, type: f.type) } })
+            return .accept(fields)
+        case .fail, .evolve:
+            throw TarnError(.schemaMismatch, "\(file.name): source schema differs from the contract:\n\(SchemaDrift.describe(changes))",
+                            file: file.path)
+        }
+    }
+
+    /// Appends the columns not yet in the typed schema (nullable; nested JSON kept as text).
+    private func extend(with source: [StructField]) {
+        for f in source where !fields.contains(where: { $0.name.lowercased() == f.name.lowercased() }) {
+            fields.append(StructField(f.name, f.type, nullable: true))
+        }
+    }
+
+    func accept(_ file: SourceFile, _ out: FileOutput) {
+        chunks += out.chunks.map { ($0.columns, $0.count, file.path) }
+        rejected += out.rejected
+        rowsRead += out.rowsRead
+    }
+
+    func quarantine(_ file: SourceFile, _ out: FileOutput) {
+        quarantined.append(file.name)
+        rejected += out.rejected
+        rowsRead += out.rowsRead
+    }
+
+    func result(runId: String, ingestedAtMicros: Int64) throws -> IngestResult {
+        let schema = StructType(fields + [
+            StructField(IngestColumns.sourceFile, .string, nullable: false),
+            StructField(IngestColumns.ingestedAt, .timestamp, nullable: false),
+            StructField(IngestColumns.runId, .string, nullable: false),
+        ])
+        let batches = try chunks.map { chunk in
+            var columns = chunk.columns
+            for f in fields[columns.count...] { columns.append(Column.allNull(f.type, count: chunk.count)) }
+            columns.append(try Column.repeating(.string(chunk.path), type: .string, count: chunk.count))
+            columns.append(try Column.repeating(.timestamp(ingestedAtMicros), type: .timestamp, count: chunk.count))
+            columns.append(try Column.repeating(.string(runId), type: .string, count: chunk.count))
+            return RecordBatch(schema: schema, columns: columns, count: chunk.count)
+        }
+        return IngestResult(batches: batches, rejected: rejected, rowsRead: rowsRead, drift: drift, quarantinedFiles: quarantined)
+    }
+}
+
+extension Rejected {
+    /// A SCHEMA_MISMATCH rejection for a record of a quarantined file.
+    static func quarantined(_ file: SourceFile, line: Int?, raw: String) -> Rejected {
+        Rejected(sourceFile: file.path, line: line, raw: raw, code: .schemaMismatch,
+                 message: "\(file.name) was quarantined: its schema differs from the contract")
+    }
+}
