@@ -30,6 +30,25 @@ extension Table {
         return (latest.version, out)
     }
 
+    /// Whether any version after `after` changed the table's rows (an add, remove or cdc action
+    /// with dataChange=true): OPTIMIZE, VACUUM and txn-only commits do not.
+    public func hasDataChanges(after: Int64) throws -> Bool {
+        let commits = try logFiles(startAfter: LogNames.commit(max(-1, after)))
+            .filter { $0.kind == .commit && $0.version > after }
+        for actions in try Snapshot.readCommits(self, commits) {
+            for a in actions {
+                switch a {
+                case let .add(x) where x.dataChange: return true
+                case let .remove(x) where x.dataChange: return true
+                case .cdc: return true
+                case .metaData: return true
+                default: continue
+                }
+            }
+        }
+        return false
+    }
+
     /// The committed txn version of `appId`, or nil.
     public func transactionVersion(appId: String) throws -> Int64? {
         guard try !logFiles().isEmpty else { return nil }

@@ -2,7 +2,7 @@
 // events rows → Parquet with every codec (sizes, timings, read-back check), row-group skipping by
 // statistics, lossless JSON-lines round trips, and a Delta table: partitioned writes, a
 // replaceWhere correction, time travel between versions, file skipping, history and a checkpoint;
-// then row-level changes (DemoChanges.swift). Later issues add the pipeline and maintenance.
+// then row-level changes (DemoChanges.swift). It opens with the pipeline story (DemoPipeline.swift).
 import ArgumentParser
 import Foundation
 import TarnParquet
@@ -23,7 +23,8 @@ struct Demo: ParsableCommand {
             var generator = EventsGenerator()
             let batches = generator.batches(rows: rows)
             let expected = batches.flatMap(\.rows)
-            say("Generated \(rows) events rows (\(batches.count) batches) in \(dir)/\n")
+            try pipelineStory()
+            say("\nGenerated \(rows) events rows (\(batches.count) batches) in \(dir)/ for the storage engine's own story:\n")
             try codecs(batches, expected)
             try skipping(batches)
             try textRoundTrip(batches, expected)

@@ -77,29 +77,37 @@ enum IngestValues {
 final class TypedSink {
     let fields: [StructField]
     let batchRows: Int
-    private var builders: [ColumnBuilder]
+    private var columns: [FastColumn]
     private var pending = 0
     private(set) var chunks: [(columns: [Column], count: Int)] = []
-    private(set) var rows = 0
 
     init(fields: [StructField], batchRows: Int = 65_536) {
         self.fields = fields
         self.batchRows = batchRows
-        builders = fields.map { ColumnBuilder(type: $0.type) }
+        columns = fields.map { FastColumn(type: $0.type, capacity: batchRows) }
     }
 
     /// Appends one row whose values already fit the fields' types.
     func append(_ values: [Value]) throws {
-        for k in builders.indices { try builders[k].append(values[k]) }
+        for k in columns.indices { try columns[k].append(values[k]) }
+        rowAdded()
+    }
+
+    /// Appends one row of converted cells (`.bytes` ranges point into `b`).
+    func append(_ cells: [Pending], _ b: UnsafeBufferPointer<UInt8>) throws {
+        for k in columns.indices { try columns[k].append(cells[k], b) }
+        rowAdded()
+    }
+
+    private func rowAdded() {
         pending += 1
-        rows += 1
         if pending >= batchRows { flush() }
     }
 
     func flush() {
         guard pending > 0 else { return }
-        chunks.append((builders.map { $0.finish() }, pending))
-        builders = fields.map { ColumnBuilder(type: $0.type) }
+        chunks.append((columns.map { $0.finish() }, pending))
+        columns = fields.map { FastColumn(type: $0.type, capacity: batchRows) }
         pending = 0
     }
 }

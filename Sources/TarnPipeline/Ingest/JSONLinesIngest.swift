@@ -19,52 +19,15 @@ enum JSONLinesIngest {
 
     /// Types every line by `fields`; returns the output and the file's source schema.
     static func typePass(_ file: SourceFile, fields: [StructField], contract: Contract?) throws -> (FileOutput, StructType) {
-        let sink = TypedSink(fields: fields)
-        var out = FileOutput()
-        var keys = KeySlots(fields.map(\.name))
-        var found = [JSONValue?](repeating: nil, count: fields.count)
-        var row = [Value](repeating: .null, count: fields.count)
+        let typer = JSONTyper(file, fields)
         try LineReader(path: file.path).forEachLine { bytes, start, end, line in
-            out.rowsRead += 1
-            let json: JSONValue
-            do { json = try JSONParser.parse(bytes, start: start, end: end) } catch {
-                let message = (error as? TarnError)?.message ?? "\(error)"
-                out.rejected.append(reject(file, line, bytes, start, end, .jsonParseError, "line \(line): \(message)"))
-                return
-            }
-            guard case let .object(members) = json else {
-                out.rejected.append(reject(file, line, bytes, start, end, .jsonParseError, "line \(line): expected a JSON object"))
-                return
-            }
-            for k in found.indices { found[k] = nil }
-            for (position, (key, value)) in members.enumerated() {
-                let slot = keys.slot(key, position: position)
-                keys.observe(slot, value)
-                if slot < found.count { found[slot] = value }
-            }
-            for (k, f) in fields.enumerated() {
-                let value = found[k] ?? .null
-                if case .null = value {
-                    if !f.nullable {
-                        out.rejected.append(reject(file, line, bytes, start, end, .missingRequiredField,
-                                                   "line \(line): '\(f.name)' is missing or null but the contract requires it", f.name))
-                        return
-                    }
-                    row[k] = .null
-                } else if let v = IngestValues.fromJSON(value, f.type) {
-                    row[k] = v
-                } else {
-                    let text = IngestValues.quote(value.serialized())
-                    out.rejected.append(reject(file, line, bytes, start, end, .typeCastError,
-                                               "line \(line): column '\(f.name)': \(text) cannot be cast to \(f.type)", f.name))
-                    return
-                }
-            }
-            try sink.append(row)
+            typer.out.rowsRead += 1
+            let done = try bytes.withUnsafeBufferPointer { b in try typer.fast(b, start, end, line) }
+            if !done { try typer.general(bytes, start, end, line) }
         }
-        sink.flush()
-        out.chunks = sink.chunks
-        return (out, keys.schema(contract))
+        typer.sink.flush()
+        typer.out.chunks = typer.sink.chunks
+        return (typer.out, typer.keys.schema(contract))
     }
 
     static func quarantinePass(_ file: SourceFile) throws -> FileOutput {
@@ -76,7 +39,7 @@ enum JSONLinesIngest {
         return out
     }
 
-    private static func reject(_ file: SourceFile, _ line: Int, _ bytes: [UInt8], _ start: Int, _ end: Int,
+    static func reject(_ file: SourceFile, _ line: Int, _ bytes: [UInt8], _ start: Int, _ end: Int,
                                _ code: RejectCode, _ message: String, _ column: String? = nil) -> Rejected {
         Rejected(sourceFile: file.path, line: line, raw: String(decoding: bytes[start ..< end], as: UTF8.self),
                  code: code, message: "\(file.name) \(message)", column: column)

@@ -53,14 +53,9 @@ extension PipelineRunner {
     private func commit(_ plan: StagePlan, watermark: Int64?, options: RunOptions, report r: inout StageReport) throws {
         let appId = PipelineRunner.appId(spec.name, plan.stage.name)
         let txn = options.backfill == nil ? watermark.map { (appId: appId, version: $0) } : nil
-        if !plan.rejected.isEmpty {
-            let path = PipelineRunner.resolve(plan.stage.target.deadLetter ?? plan.stage.target.path + "_dead_letter", base: baseDirectory)
-            var o = WriteOptions()
-            o.txn = txn
-            _ = try PipelineRunner.table(path).write([try DeadLetter.batch(plan.rejected, runId: r.runId, stage: plan.stage.name, atMicros: r.startedAtMicros)], options: o)
-        }
+        try writeDeadLetters(plan, txn: txn, backfill: options.backfill != nil, report: r)
         guard plan.report.status != .noNewData else {
-            if let txn, let t = try PipelineRunner.existingTable(plan.targetPath) { try t.recordTransaction(appId: txn.appId, version: txn.version) }
+            // Nothing new: nothing is committed (a healthy table's nightly run changes no version).
             r.version = try PipelineRunner.existingTable(plan.targetPath)?.snapshot().version
             return
         }
@@ -69,6 +64,27 @@ extension PipelineRunner {
         r.version = try table.snapshot().version
         r.status = .succeeded
         if let policy = plan.stage.maintenance { r.maintenance = MaintenanceDecision.apply(policy, to: table) }
+    }
+
+    /// Appends the stage's rejections to its dead-letter table. A backfill re-reads all of the
+    /// stage's input, so its rejections replace the stage's earlier ones instead.
+    private func writeDeadLetters(_ plan: StagePlan, txn: (appId: String, version: Int64)?, backfill: Bool, report r: StageReport) throws {
+        let path = PipelineRunner.resolve(plan.stage.target.deadLetter ?? plan.stage.target.path + "_dead_letter", base: baseDirectory)
+        let existing = try PipelineRunner.existingTable(path)
+        guard !plan.rejected.isEmpty || (backfill && existing != nil) else { return }
+        let table = try existing ?? PipelineRunner.table(path)
+        let ours = "stage = '\(plan.stage.name.replacingOccurrences(of: "'", with: "''"))'"
+        guard !plan.rejected.isEmpty else {
+            _ = try table.delete(where: try RowCondition.parse(ours, schema: DeadLetter.schema))
+            return
+        }
+        var o = WriteOptions()
+        o.txn = txn
+        if backfill && existing != nil {
+            o.mode = .overwrite
+            o.replaceWhere = try RowCondition.parse(ours, schema: DeadLetter.schema)
+        }
+        _ = try table.write([try DeadLetter.batch(plan.rejected, runId: r.runId, stage: plan.stage.name, atMicros: r.startedAtMicros)], options: o)
     }
 
     private func writeTarget(_ plan: StagePlan, table: Table, txn: (appId: String, version: Int64)?, options: RunOptions) throws {

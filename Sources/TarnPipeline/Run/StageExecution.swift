@@ -54,9 +54,11 @@ struct StageExecution {
             let upstream = pending.values.first { PipelineValidation.normalize($0.targetPath) == PipelineValidation.normalize(source) }
             let table = try PipelineRunner.existingTable(source)
             let committedVersion = try table?.snapshot().version
-            let moved = committedVersion.map { $0 > (before ?? -1) } ?? false
+            // Only versions that changed rows count: OPTIMIZE, VACUUM and watermark commits do not.
+            var moved = false
+            if let table, let v = committedVersion, v > (before ?? -1) { moved = try table.hasDataChanges(after: before ?? -1) }
             let fed = upstream?.hasInput ?? false
-            guard moved || fed || options.backfill != nil else { return finishedWithoutInput(plan, committedVersion ?? before) }
+            guard moved || fed || options.backfill != nil else { return finishedWithoutInput(plan, before) }
             if read == .full || options.backfill != nil {
                 let committed = try table.map { try Scan(snapshot: try $0.snapshot(), store: $0.store).batches() } ?? []
                 batches = try upstream.map { try UpstreamRows.after($0, committed: committed) } ?? committed

@@ -1,0 +1,140 @@
+// JSONTyper: types the lines of one JSON-lines file by the current fields. Flat lines take the
+// FlatJSON fast path (tokens → cells → FastColumns); others are parsed to a JSONValue. Both
+// record every key's kinds for the file's source schema and reject with the same codes.
+import TarnColumnar
+
+final class JSONTyper {
+    let file: SourceFile
+    let fields: [StructField]
+    let sink: TypedSink
+    var out = FileOutput()
+    var keys: KeySlots
+    private var tokens: [FlatToken]
+    private var present: [Bool]
+    private var cells: [Pending]
+    private var found: [JSONValue?]
+    private var row: [Value]
+
+    init(_ file: SourceFile, _ fields: [StructField]) {
+        self.file = file
+        self.fields = fields
+        sink = TypedSink(fields: fields)
+        keys = KeySlots(fields.map(\.name))
+        tokens = Array(repeating: FlatToken(kind: FlatToken.null, start: 0, end: 0), count: fields.count)
+        present = Array(repeating: false, count: fields.count)
+        cells = Array(repeating: .null, count: fields.count)
+        found = Array(repeating: nil, count: fields.count)
+        row = Array(repeating: .null, count: fields.count)
+    }
+
+    /// Types a flat line; false when the line is not flat (nothing recorded then).
+    func fast(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int) throws -> Bool {
+        for k in present.indices { present[k] = false }
+        var position = 0
+        let flat = FlatJSON.scan(b, start, end) { ks, ke, token in
+            let slot = keys.slot(b, ks, ke, position: position)
+            position += 1
+            keys.observe(slot, token)
+            if slot < tokens.count {
+                tokens[slot] = token
+                present[slot] = true
+            }
+        }
+        guard flat else { return false }
+        for (k, f) in fields.enumerated() {
+            let token = present[k] ? tokens[k] : FlatToken(kind: FlatToken.null, start: 0, end: 0)
+            if token.kind == FlatToken.null {
+                if !f.nullable { return rejectMissing(b, start, end, line, f) }
+                cells[k] = .null
+            } else if let cell = Self.cell(token, f.type, b) {
+                cells[k] = cell
+            } else {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: b[token.start ..< token.end]), as: UTF8.self)
+                out.rejected.append(JSONLinesIngest.reject(file, line, Array(b[start ..< end]), 0, end - start, .typeCastError,
+                                                           "line \(line): column '\(f.name)': \(IngestValues.quote(text)) cannot be cast to \(f.type)", f.name))
+                return true
+            }
+        }
+        try sink.append(cells, b)
+        return true
+    }
+
+    private func rejectMissing(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ line: Int, _ f: StructField) -> Bool {
+        out.rejected.append(JSONLinesIngest.reject(file, line, Array(b[start ..< end]), 0, end - start, .missingRequiredField,
+                                                   "line \(line): '\(f.name)' is missing or null but the contract requires it", f.name))
+        return true
+    }
+
+    /// A token as a cell of `type` (the rules of IngestValues.fromJSON); nil when it cannot be cast.
+    static func cell(_ t: FlatToken, _ type: DataType, _ b: UnsafeBufferPointer<UInt8>) -> Pending? {
+        if type == .string { return .bytes(t.start, t.end) }
+        if type == .long, t.kind == FlatToken.number || t.kind == FlatToken.string { return int64(b, t.start, t.end).map(Pending.int) }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: b[t.start ..< t.end]), as: UTF8.self)
+        let json: JSONValue
+        switch t.kind {
+        case FlatToken.string: json = .string(text)
+        case FlatToken.number: json = .number(text)
+        default: json = .bool(t.kind == FlatToken.trueValue)
+        }
+        return IngestValues.fromJSON(json, type).map(Pending.value)
+    }
+
+    /// An exact Int64 from ASCII digits with an optional sign; nil otherwise or on overflow.
+    static func int64(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        var p = start
+        guard p < end else { return nil }
+        let negative = b[p] == UInt8(ascii: "-")
+        if negative || b[p] == UInt8(ascii: "+") { p += 1 }
+        guard p < end else { return nil }
+        var v: Int64 = 0
+        while p < end {
+            let c = b[p]
+            guard c >= 48, c <= 57 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.subtractingReportingOverflow(Int64(c - 48))
+            if o1 || o2 { return nil }
+            v = s
+            p += 1
+        }
+        if negative { return v }
+        return v == .min ? nil : -v
+    }
+
+    /// Parses and types a line that is not flat.
+    func general(_ bytes: [UInt8], _ start: Int, _ end: Int, _ line: Int) throws {
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes, start: start, end: end) } catch {
+            let message = (error as? TarnError)?.message ?? "\(error)"
+            out.rejected.append(JSONLinesIngest.reject(file, line, bytes, start, end, .jsonParseError, "line \(line): \(message)"))
+            return
+        }
+        guard case let .object(members) = json else {
+            out.rejected.append(JSONLinesIngest.reject(file, line, bytes, start, end, .jsonParseError, "line \(line): expected a JSON object"))
+            return
+        }
+        for k in found.indices { found[k] = nil }
+        for (position, (key, value)) in members.enumerated() {
+            let slot = keys.slot(key, position: position)
+            keys.observe(slot, value)
+            if slot < found.count { found[slot] = value }
+        }
+        for (k, f) in fields.enumerated() {
+            let value = found[k] ?? .null
+            if case .null = value {
+                if !f.nullable {
+                    out.rejected.append(JSONLinesIngest.reject(file, line, bytes, start, end, .missingRequiredField,
+                                                               "line \(line): '\(f.name)' is missing or null but the contract requires it", f.name))
+                    return
+                }
+                row[k] = .null
+            } else if let v = IngestValues.fromJSON(value, f.type) {
+                row[k] = v
+            } else {
+                out.rejected.append(JSONLinesIngest.reject(file, line, bytes, start, end, .typeCastError,
+                                                           "line \(line): column '\(f.name)': \(IngestValues.quote(value.serialized())) cannot be cast to \(f.type)", f.name))
+                return
+            }
+        }
+        try sink.append(row)
+    }
+}
