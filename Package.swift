@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "TarnDelta", dependencies: ["TarnParquet", "TarnStorage", "CZlib"], swiftSettings: fast),
         .target(name: "TarnTable", dependencies: ["TarnDelta", "TarnParquet", "TarnStorage"], swiftSettings: fast),
         .target(name: "TarnPipeline", dependencies: ["TarnColumnar", "TarnParquet", "TarnStorage", "TarnDelta", "TarnTable",
-                                                     .product(name: "Yams", package: "Yams")]),
+                                                     .product(name: "Yams", package: "Yams")], swiftSettings: fast),
         .executableTarget(
             name: "tarn",
             dependencies: ["TarnParquet", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable", "TarnPipeline",

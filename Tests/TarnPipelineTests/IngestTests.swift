@@ -228,6 +228,43 @@ enum IngestModel {
         M.checkInvariant(rc)
     }
 
+    /// Values at the edges of the JSON conversions, on both the flat fast path and the general path.
+    @Test func jsonConversionEdges() throws {
+        let contract = Contract(fields: [ContractField(name: "l", type: .long), ContractField(name: "d", type: .double),
+                                         ContractField(name: "s", type: .string), ContractField(name: "t", type: .timestamp),
+                                         ContractField(name: "b", type: .boolean)])
+        let lines: [(String, [Value]?, RejectCode?, String?)] = [
+            (#"{"l": "+5", "d": 1e2, "s": 12, "b": true}"#, [.int(5), .double(100), .string("12"), .null, .bool(true)], nil, nil),
+            (#"{"l": 01}"#, nil, .jsonParseError, nil),
+            (#"{"d": 1e999}"#, nil, .typeCastError, "d"),
+            (#"{"s": true, "b": "false", "L": -9223372036854775808}"#, [.int(.min), .null, .string("true"), .null, .bool(false)], nil, nil),
+            (#"{"t": "2024-01-01T00:00:00+01:00", "d": "NaN"}"#,
+             [.null, .double(.nan), .null, .timestamp(M.jan1 * 86_400_000_000 - 3_600_000_000), .null], nil, nil),
+            (#"{"l": 9223372036854775808}"#, nil, .typeCastError, "l"),
+            (#"{"b": 1}"#, nil, .typeCastError, "b"),
+            (#"{"s": "a\u00e9", "l": 7, "t": null}"#, [.int(7), .null, .string("aé"), .null, .null], nil, nil),
+            (#"{"s": {"x": [1, 2]}}"#, [.null, .null, .string(#"{"x":[1,2]}"#), .null, .null], nil, nil),
+            (#"{"t": "2024-02-30"}"#, nil, .typeCastError, "t"),
+        ]
+        let f = try M.write(lines.map(\.0).joined(separator: "\n"), try M.dir(), "edges.jsonl")
+        let r = try FileIngest.read([f], format: .jsonl, contract: contract, runId: "r", ingestedAtMicros: 0)
+        let rows = M.rows(r)
+        let wantRows = lines.compactMap(\.1)
+        #expect(rows.count == wantRows.count)
+        for (got, want) in zip(rows, wantRows) {
+            #expect(got.count == want.count && zip(got, want).allSatisfy { a, b in
+                if case let .double(x) = a, case let .double(y) = b, x.isNaN, y.isNaN { return true }
+                return a == b
+            }, "\(got) vs \(want)")
+        }
+        let wantRejects = lines.enumerated().filter { $0.element.2 != nil }.map { ($0.offset + 1, $0.element.2, $0.element.3) }
+        #expect(r.rejected.map(\.line) == wantRejects.map(\.0))
+        #expect(r.rejected.map(\.code) == wantRejects.map(\.1))
+        #expect(r.rejected.map(\.column) == wantRejects.map(\.2))
+        #expect(r.drift.isEmpty)
+        M.checkInvariant(r)
+    }
+
     @Test func globMatching() throws {
         #expect(SourceFiles.matches("events-001.jsonl", pattern: "events-*.jsonl"))
         #expect(SourceFiles.matches("a.csv", pattern: "?.csv"))

@@ -7,6 +7,8 @@ import TarnColumnar
 enum Pending {
     case null
     case int(Int64)
+    case double(Double)
+    case int32(Int32)
     case bytes(Int, Int)
     case value(Value)
 }
@@ -15,16 +17,16 @@ final class FastColumn {
     private enum Kind { case int64, double, int32, boolean, string, other }
     let type: DataType
     private let kind: Kind
-    private var i64: [Int64] = []
-    private var f64: [Double] = []
-    private var i32: [Int32] = []
-    private var bools: [Bool] = []
-    private var offsets: [Int32] = [0]
-    private var data: [UInt8] = []
-    private var validity = Bitmap(count: 0, value: false)
-    private var hasNull = false
+    @exclusivity(unchecked) private var i64: [Int64] = []
+    @exclusivity(unchecked) private var f64: [Double] = []
+    @exclusivity(unchecked) private var i32: [Int32] = []
+    @exclusivity(unchecked) private var bools: [Bool] = []
+    @exclusivity(unchecked) private var offsets: [Int32] = [0]
+    @exclusivity(unchecked) private var data: [UInt8] = []
+    @exclusivity(unchecked) private var validity = Bitmap(count: 0, value: false)
+    @exclusivity(unchecked) private var hasNull = false
     private var builder: ColumnBuilder?
-    private(set) var count = 0
+    @exclusivity(unchecked) private(set) var count = 0
 
     init(type: DataType, capacity: Int) {
         self.type = type
@@ -45,6 +47,12 @@ final class FastColumn {
         case .null: try append(.null)
         case let .int(v) where kind == .int64:
             i64.append(v)
+            present()
+        case let .double(v) where kind == .double:
+            f64.append(v)
+            present()
+        case let .int32(v) where kind == .int32:
+            i32.append(v)
             present()
         case let .bytes(s, e) where kind == .string:
             if let b { data.append(contentsOf: UnsafeBufferPointer(rebasing: b[s ..< e])) }

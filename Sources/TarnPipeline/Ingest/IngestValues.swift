@@ -77,9 +77,9 @@ enum IngestValues {
 final class TypedSink {
     let fields: [StructField]
     let batchRows: Int
-    private var columns: [FastColumn]
-    private var pending = 0
-    private(set) var chunks: [(columns: [Column], count: Int)] = []
+    @exclusivity(unchecked) private var columns: [FastColumn]
+    @exclusivity(unchecked) private var pending = 0
+    @exclusivity(unchecked) private(set) var chunks: [(columns: [Column], count: Int)] = []
 
     init(fields: [StructField], batchRows: Int = 65_536) {
         self.fields = fields

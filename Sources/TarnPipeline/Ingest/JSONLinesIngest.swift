@@ -54,6 +54,8 @@ struct KeySlots {
     private var exact: [String: Int] = [:]
     private var lower: [String: Int] = [:]
     private var cache: [(String, Int)] = []
+    private var utf8: [[UInt8]] = []
+    private var byteCache: [Int] = []
     private static let null: UInt8 = 1, bool: UInt8 = 2, int: UInt8 = 4, frac: UInt8 = 8, string: UInt8 = 16,
                        object: UInt8 = 32, array: UInt8 = 64
 
@@ -66,6 +68,7 @@ struct KeySlots {
     private mutating func add(_ name: String) -> Int {
         let slot = names.count
         names.append(name)
+        utf8.append(Array(name.utf8))
         kinds.append(0)
         exact[name] = slot
         if lower[name.lowercased()] == nil { lower[name.lowercased()] = slot }
@@ -77,6 +80,30 @@ struct KeySlots {
         let slot = exact[key] ?? lower[key.lowercased()] ?? add(key)
         if position < cache.count { cache[position] = (key, slot) } else if position == cache.count { cache.append((key, slot)) }
         return slot
+    }
+
+    /// The slot of the key in `b[start..<end]` (the fast path: no String unless the key is new here).
+    mutating func slot(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, position: Int) -> Int {
+        if position < byteCache.count {
+            let s = byteCache[position]
+            let name = utf8[s]
+            if name.count == end - start, name.withUnsafeBufferPointer({ n in (0 ..< n.count).allSatisfy { n[$0] == b[start + $0] } }) {
+                return s
+            }
+        }
+        let s = slot(String(decoding: UnsafeBufferPointer(rebasing: b[start ..< end]), as: UTF8.self), position: position)
+        if position < byteCache.count { byteCache[position] = s } else if position == byteCache.count { byteCache.append(s) }
+        return s
+    }
+
+    mutating func observe(_ slot: Int, _ token: FlatToken, _ b: UnsafeBufferPointer<UInt8>) {
+        switch token.kind {
+        case FlatToken.null: kinds[slot] |= Self.null
+        case FlatToken.string: kinds[slot] |= Self.string
+        case FlatToken.number:
+            kinds[slot] |= JSONTyper.int64(b, token.start, token.end) != nil ? Self.int : Self.frac
+        default: kinds[slot] |= Self.bool
+        }
     }
 
     mutating func observe(_ slot: Int, _ value: JSONValue) {

@@ -7,13 +7,13 @@ final class JSONTyper {
     let file: SourceFile
     let fields: [StructField]
     let sink: TypedSink
-    var out = FileOutput()
-    var keys: KeySlots
-    private var tokens: [FlatToken]
-    private var present: [Bool]
-    private var cells: [Pending]
-    private var found: [JSONValue?]
-    private var row: [Value]
+    @exclusivity(unchecked) var out = FileOutput()
+    @exclusivity(unchecked) var keys: KeySlots
+    @exclusivity(unchecked) private var tokens: [FlatToken]
+    @exclusivity(unchecked) private var present: [Bool]
+    @exclusivity(unchecked) private var cells: [Pending]
+    @exclusivity(unchecked) private var found: [JSONValue?]
+    @exclusivity(unchecked) private var row: [Value]
 
     init(_ file: SourceFile, _ fields: [StructField]) {
         self.file = file
@@ -34,7 +34,7 @@ final class JSONTyper {
         let flat = FlatJSON.scan(b, start, end) { ks, ke, token in
             let slot = keys.slot(b, ks, ke, position: position)
             position += 1
-            keys.observe(slot, token)
+            keys.observe(slot, token, b)
             if slot < tokens.count {
                 tokens[slot] = token
                 present[slot] = true
@@ -70,6 +70,13 @@ final class JSONTyper {
         if type == .string { return .bytes(t.start, t.end) }
         if type == .long, t.kind == FlatToken.number || t.kind == FlatToken.string { return int64(b, t.start, t.end).map(Pending.int) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[t.start ..< t.end]), as: UTF8.self)
+        switch (type, t.kind) {
+        case (.double, FlatToken.number): return Double(text).flatMap { $0.isFinite ? Pending.double($0) : nil }
+        case (.date, FlatToken.string): return Temporal.parseDate(text).map(Pending.int32)
+        case (.timestamp, FlatToken.string), (.timestampNtz, FlatToken.string):
+            return Temporal.parseTimestamp(text).map { Pending.int($0.micros) }
+        default: break
+        }
         let json: JSONValue
         switch t.kind {
         case FlatToken.string: json = .string(text)
