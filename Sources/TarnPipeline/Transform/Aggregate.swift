@@ -8,22 +8,71 @@ enum Aggregate {
         let keyIdx = try groupBy.map { try RowOrder.index($0, in: batch.schema, "aggregate groupBy") }
         let inputs = try aggregates.map { a in try a.column.map { try RowOrder.index($0, in: batch.schema, "aggregate \(a.alias)") } }
         let types = try zip(aggregates, inputs).map { a, i in try resultType(a, i.map { batch.schema.fields[$0].type }) }
-        var groups: [[Value]: [Int]] = [:]
-        let rows = batch.rows
-        for (r, row) in rows.enumerated() { groups[keyIdx.map { row[$0] }, default: []].append(r) }
-        if keyIdx.isEmpty && groups.isEmpty { groups[[]] = [] }
-        let keys = groups.keys.sorted { RowOrder.compare($0, $1) < 0 }
-        let out = try keys.map { key -> [Value] in
-            let members = groups[key] ?? []
-            let aggs = try aggregates.indices.map { k in
-                try value(aggregates[k], type: types[k], inputType: inputs[k].map { batch.schema.fields[$0].type },
-                          values: inputs[k].map { i in members.map { rows[$0][i] } }, count: members.count)
-            }
-            return key + aggs
+        let groups = RowGroups(batch, keys: keyIdx)
+        let keyCols = keyIdx.map { batch.columns[$0] }
+        // Groups sorted by their keys; with no keys, one group even for no rows.
+        var order = (0 ..< groups.count).map { g in (g, keyCols.map { $0.value(at: Int(groups.firstRow[g])) }) }
+        order.sort { RowOrder.compare($0.1, $1.1) < 0 }
+        if keyIdx.isEmpty && order.isEmpty { order = [(0, [])] }
+        let groupCount = max(groups.count, order.count)
+        let columns = try aggregates.indices.map { k in
+            try column(aggregates[k], type: types[k], input: inputs[k].map { batch.columns[$0] }, groups: groups, groupCount: groupCount)
         }
+        let out = order.map { g, key in key + columns.map { $0[g] } }
         let fields = keyIdx.map { batch.schema.fields[$0] }
             + zip(aggregates, types).map { a, t in StructField(a.alias, t, nullable: a.function != .count && a.function != .countDistinct) }
         return try RecordBatch(schema: StructType(fields), rows: out)
+    }
+
+    /// One aggregate for every group. count and sum / avg of plain numbers are accumulated on the
+    /// column buffers; the others go through each group's values.
+    static func column(_ a: AggregateSpec, type: DataType, input: Column?, groups: RowGroups, groupCount: Int) throws -> [Value] {
+        let n = groups.groupOf.count
+        guard let input else {
+            var counts = [Int64](repeating: 0, count: groupCount)
+            for g in groups.groupOf { counts[Int(g)] += 1 }
+            return counts.map { .int($0) }
+        }
+        switch (a.function, input.storage) {
+        case (.count, _):
+            var counts = [Int64](repeating: 0, count: groupCount)
+            for r in 0 ..< n where !input.isNull(r) { counts[Int(groups.groupOf[r])] += 1 }
+            return counts.map { .int($0) }
+        case let (.sum, .double(v)), let (.avg, .double(v)):
+            return accumulate(v, input, groups, groupCount, average: a.function == .avg) { $0 }
+        case let (.sum, .int64(v)) where type == .long:
+            var sums = [Int64](repeating: 0, count: groupCount), seen = [Bool](repeating: false, count: groupCount)
+            for r in 0 ..< n where !input.isNull(r) {
+                let g = Int(groups.groupOf[r])
+                sums[g] = sums[g] &+ v[r]
+                seen[g] = true
+            }
+            return (0 ..< groupCount).map { seen[$0] ? .int(sums[$0]) : .null }
+        case let (.avg, .int64(v)):
+            return accumulate(v, input, groups, groupCount, average: true) { Double($0) }
+        case let (.countDistinct, .int64(v)):
+            var sets = [Set<Int64>](repeating: [], count: groupCount)
+            for r in 0 ..< n where !input.isNull(r) { sets[Int(groups.groupOf[r])].insert(v[r]) }
+            return sets.map { .int(Int64($0.count)) }
+        default:
+            var members = [[Int]](repeating: [], count: groupCount)
+            for r in 0 ..< n { members[Int(groups.groupOf[r])].append(r) }
+            return try members.map { rows in
+                try value(a, type: type, inputType: input.type, values: rows.map { input.value(at: $0) }, count: rows.count)
+            }
+        }
+    }
+
+    /// Sum (or mean) of a numeric buffer per group; null for a group with no non-null value.
+    static func accumulate<T>(_ v: [T], _ input: Column, _ groups: RowGroups, _ groupCount: Int, average: Bool,
+                              _ toDouble: (T) -> Double) -> [Value] {
+        var sums = [Double](repeating: 0, count: groupCount), counts = [Int](repeating: 0, count: groupCount)
+        for r in 0 ..< v.count where !input.isNull(r) {
+            let g = Int(groups.groupOf[r])
+            sums[g] += toDouble(v[r])
+            counts[g] += 1
+        }
+        return (0 ..< groupCount).map { g in counts[g] == 0 ? .null : .double(average ? sums[g] / Double(counts[g]) : sums[g]) }
     }
 
     /// The output type of `a` over an input column of `input` (nil for count(*)).

@@ -10,23 +10,26 @@ enum Dedup {
         let keyIdx = try keys.map { try RowOrder.index($0, in: batch.schema, "dedup key") }
         let order = try RowOrder.index(orderBy, in: batch.schema, "dedup orderBy")
         let tie = try RowOrder.index(tieBreaker, in: batch.schema, "dedup tieBreaker")
-        let rows = batch.rows
-        var best: [[Value]: Int] = [:]
-        for (r, row) in rows.enumerated() {
-            let key = keyIdx.map { row[$0] }
-            if let b = best[key], !better(row, than: rows[b], order: order, tie: tie) { continue }
-            best[key] = r
+        let groups = RowGroups(batch, keys: keyIdx)
+        let orderCol = batch.columns[order], tieCol = batch.columns[tie]
+        var best = groups.firstRow
+        for r in 0 ..< batch.count {
+            let g = Int(groups.groupOf[r])
+            let b = Int(best[g])
+            if b != r && better(batch, r, than: b, order: orderCol, tie: tieCol) { best[g] = Int32(r) }
         }
-        let kept = best.values.sorted()
-        return (batch.take(kept.map { Int32($0) }), batch.count - kept.count)
+        best.sort()
+        return (batch.take(best), batch.count - best.count)
     }
 
-    /// Whether `a` wins over `b` (which came earlier in the input).
-    static func better(_ a: [Value], than b: [Value], order: Int, tie: Int) -> Bool {
-        let o = RowOrder.compare(a[order], b[order])
+    /// Whether row `a` wins over row `b`: greater orderBy, then smaller tieBreaker, then smaller row.
+    static func better(_ batch: RecordBatch, _ a: Int, than b: Int, order: Column, tie: Column) -> Bool {
+        let o = RowOrder.compare(order.value(at: a), order.value(at: b))
         if o != 0 { return o > 0 }
-        let t = RowOrder.compare(a[tie], b[tie])
+        let t = RowOrder.compare(tie.value(at: a), tie.value(at: b))
         if t != 0 { return t < 0 }
-        return RowOrder.compare(a, b) < 0
+        let c = RowOrder.compare(batch.columns.map { $0.value(at: a) }, batch.columns.map { $0.value(at: b) })
+        return c < 0 || (c == 0 && a < b)
     }
+
 }
