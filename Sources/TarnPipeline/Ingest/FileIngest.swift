@@ -3,6 +3,7 @@
 // the contract, bad ones dead-lettered with a RejectCode; lineage columns are appended. Nothing
 // is lost: rowsRead == rows in batches + rejected.count.
 import TarnColumnar
+import TarnParquet
 
 public struct IngestResult: Sendable {
     /// Typed rows: contract fields in contract order (+ additive columns under .evolve,
@@ -52,12 +53,24 @@ public enum FileIngest {
     public static func read(_ files: [SourceFile], format: FileFormat, contract: Contract?, runId: String,
                             ingestedAtMicros: Int64) throws -> IngestResult {
         let state = IngestState(contract: contract)
-        for file in files {
+        @Sendable func ingest(_ file: SourceFile, into state: IngestState) throws {
             switch format {
             case .jsonl: try JSONLinesIngest.ingest(file, state)
             case .csv: try CSVIngest.ingest(file, state)
             case .parquet: try ParquetIngest.ingest(file, state)
             }
+        }
+        // With a fixed typed schema (a contract that does not evolve) files are independent: they
+        // are read in parallel, each into its own state, and merged in file order.
+        if let contract, contract.onDrift != .evolve, files.count > 1 {
+            let parts = ParallelMap.run(count: files.count, parallel: true) { i -> IngestState in
+                let own = IngestState(contract: contract)
+                try ingest(files[i], into: own)
+                return own
+            }
+            for p in parts { state.absorb(try p.get()) }
+        } else {
+            for file in files { try ingest(file, into: state) }
         }
         return try state.result(runId: runId, ingestedAtMicros: ingestedAtMicros)
     }
@@ -71,7 +84,7 @@ enum DriftDecision {
 }
 
 /// The state of one `read`: the growing typed schema and everything accepted so far.
-final class IngestState {
+final class IngestState: @unchecked Sendable {   // one thread at a time: each parallel file has its own
     let contract: Contract?
     private(set) var fields: [StructField]
     private var chunks: [(columns: [Column], count: Int, path: String)] = []
@@ -119,6 +132,15 @@ final class IngestState {
         chunks += out.chunks.map { ($0.columns, $0.count, file.path) }
         rejected += out.rejected
         rowsRead += out.rowsRead
+    }
+
+    /// Appends another state's files (read with the same fixed schema) after this one's.
+    func absorb(_ other: IngestState) {
+        chunks += other.chunks
+        rejected += other.rejected
+        rowsRead += other.rowsRead
+        for c in other.drift where !drift.contains(c) { drift.append(c) }
+        quarantined += other.quarantined
     }
 
     func quarantine(_ file: SourceFile, _ out: FileOutput) {
