@@ -13,7 +13,6 @@ public enum RejectCode: String, Sendable, Equatable, CaseIterable {
     case expectationFailed = "EXPECTATION_FAILED"
     case duplicateKey = "DUPLICATE_KEY"
     case referentialMissing = "REFERENTIAL_MISSING"
-    case transformError = "TRANSFORM_ERROR"
 }
 
 /// One rejected record.

@@ -43,8 +43,8 @@ enum EX {
     static let cases: [Case] = [
         Case(kind: .notNull(column: "name"), failing: [1]),
         Case(kind: .notNull(column: "id"), failing: []),
-        Case(kind: .unique(columns: ["name"]), failing: [4, 6]),
-        Case(kind: .unique(columns: ["name", "cust"]), failing: [4]),
+        Case(kind: .unique(columns: ["name"]), failing: [4, 6], code: .duplicateKey),
+        Case(kind: .unique(columns: ["name", "cust"]), failing: [4], code: .duplicateKey),
         Case(kind: .range(column: "amount", min: "0", max: "100"), failing: [2, 3]),
         Case(kind: .range(column: "amount", min: "1.5", max: nil), failing: [2, 6]),
         Case(kind: .range(column: "ts", min: "'2023-11-14 22:12:55'", max: nil), failing: [2, 5]),

@@ -52,7 +52,7 @@ enum Checks {
         let cols = names.joined(separator: ", ")
         let message = failing.isEmpty ? "(\(cols)) is unique"
             : "\(failing.count) rows repeat an earlier (\(cols)) (drop keeps the first occurrence of each)"
-        return CheckFinding(failing: failing, passed: failing.isEmpty, message: message, droppable: true)
+        return CheckFinding(failing: failing, passed: failing.isEmpty, message: message, droppable: true, code: .duplicateKey)
     }
 
     static func range(_ batch: RecordBatch, _ name: String, _ lo: String?, _ hi: String?) throws -> CheckFinding {
