@@ -77,7 +77,7 @@ public struct ContractField: Sendable, Equatable {
     public var name: String
     public var type: DataType
     public var nullable: Bool
-    /// Personally identifiable: recorded in the table's column metadata (`tarn.pii`).
+    /// Personally identifiable: the column carries `tarn.pii: true` in the table schema's metadata.
     public var pii: Bool
 
     public init(name: String, type: DataType, nullable: Bool = true, pii: Bool = false) {

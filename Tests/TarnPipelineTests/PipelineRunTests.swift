@@ -257,4 +257,19 @@ import TarnTestSupport
                 "files inside the range were not rewritten")
         try f.check()   // same rows: nothing lost or duplicated by the backfill
     }
+
+    @Test func piiFieldsAreMarkedInTheTableSchema() throws {
+        let dir = NSTemporaryDirectory() + "tarn-pii-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        try "{\"id\": 1, \"email\": \"a@example.com\"}\n".write(toFile: dir + "/in/a.jsonl", atomically: true, encoding: .utf8)
+        let spec = PipelineSpec(name: "pii", stages: [StageSpec(
+            name: "bronze", source: .files(directory: "in", pattern: "*.jsonl", format: .jsonl),
+            contract: Contract(fields: [ContractField(name: "id", type: .long, nullable: false), ContractField(name: "email", type: .string, pii: true)]),
+            target: TargetSpec(path: "bronze"))])
+        try PipelineRunner(spec: spec, baseDirectory: dir).run()
+        let schema = try Table.open(path: dir + "/bronze").snapshot().schema
+        #expect(schema.field(named: "email")?.metadata["tarn.pii"] == .bool(true))
+        #expect(schema.field(named: "id")?.metadata["tarn.pii"] == nil)
+    }
 }

@@ -95,7 +95,8 @@ final class IngestState: @unchecked Sendable {   // one thread at a time: each p
 
     init(contract: Contract?) {
         self.contract = contract
-        fields = contract?.fields.map { StructField($0.name, $0.type, nullable: $0.nullable) } ?? []
+        // A PII field carries `tarn.pii: true` in its metadata, which the table's schema keeps.
+        fields = contract?.fields.map { StructField($0.name, $0.type, nullable: $0.nullable, metadata: $0.pii ? ["tarn.pii": .bool(true)] : [:]) } ?? []
     }
 
     /// Applies the policy to a file whose source schema is `source`; throws under .fail (and
