@@ -58,6 +58,15 @@ import TarnTestSupport
         }, count: b.count)
     }
 
+    @Test func repeatingStringsFillEveryRow() throws {
+        for text in ["", "a", "path/to/part-00001.jsonl"] {
+            for n in [0, 1, 2, 7, 1000] {
+                let c = try Column.repeating(.string(text), type: .string, count: n)
+                #expect(c.values == Array(repeating: .string(text), count: n), "'\(text)' × \(n)")
+            }
+        }
+    }
+
     @Test func nestedTakeKeepsChildrenAligned() throws {
         let type = DataType.array(element: .map(key: .string, value: .array(element: .integer, containsNull: true), valueContainsNull: true),
                                   containsNull: true)
