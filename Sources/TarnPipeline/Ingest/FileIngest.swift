@@ -156,12 +156,22 @@ final class IngestState: @unchecked Sendable {   // one thread at a time: each p
             StructField(IngestColumns.ingestedAt, .timestamp, nullable: false),
             StructField(IngestColumns.runId, .string, nullable: false),
         ])
+        // The lineage columns repeat one value; chunks of equal size share one column's buffers
+        // (copy-on-write arrays), so 10 M rows do not hold 10 M copies of the path and run id.
+        var shared: [String: Column] = [:]
+        func repeated(_ v: Value, _ type: DataType, _ count: Int, _ tag: String) throws -> Column {
+            let key = "\(tag)\u{0}\(count)"
+            if let c = shared[key] { return c }
+            let c = try Column.repeating(v, type: type, count: count)
+            shared[key] = c
+            return c
+        }
         let batches = try chunks.map { chunk in
             var columns = chunk.columns
             for f in fields[columns.count...] { columns.append(Column.allNull(f.type, count: chunk.count)) }
-            columns.append(try Column.repeating(.string(chunk.path), type: .string, count: chunk.count))
-            columns.append(try Column.repeating(.timestamp(ingestedAtMicros), type: .timestamp, count: chunk.count))
-            columns.append(try Column.repeating(.string(runId), type: .string, count: chunk.count))
+            columns.append(try repeated(.string(chunk.path), .string, chunk.count, "file:" + chunk.path))
+            columns.append(try repeated(.timestamp(ingestedAtMicros), .timestamp, chunk.count, "at"))
+            columns.append(try repeated(.string(runId), .string, chunk.count, "run"))
             return RecordBatch(schema: schema, columns: columns, count: chunk.count)
         }
         return IngestResult(batches: batches, rejected: rejected, rowsRead: rowsRead, drift: drift, quarantinedFiles: quarantined)

@@ -95,7 +95,12 @@ final class TypedSink {
 
     /// Appends one row of converted cells (`.bytes` ranges point into `b`).
     func append(_ cells: [Pending], _ b: UnsafeBufferPointer<UInt8>) throws {
-        for k in columns.indices { try columns[k].append(cells[k], b) }
+        // Through buffer pointers: indexing the arrays retained and released each column per cell.
+        try columns.withUnsafeBufferPointer { cols in
+            try cells.withUnsafeBufferPointer { cs in
+                for k in 0 ..< cols.count { try cols[k].append(cs[k], b) }
+            }
+        }
         rowAdded()
     }
 

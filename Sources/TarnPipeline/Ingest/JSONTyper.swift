@@ -2,6 +2,27 @@
 // FlatJSON fast path (tokens → cells → FastColumns); others are parsed to a JSONValue. Both
 // record every key's kinds for the file's source schema and reject with the same codes.
 import TarnColumnar
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A field's type as the fast path dispatches on it (comparing DataType per cell is slow).
+enum CellKind {
+    case string, long, double, date, timestamp, other
+
+    init(_ type: DataType) {
+        switch type {
+        case .string: self = .string
+        case .long: self = .long
+        case .double: self = .double
+        case .date: self = .date
+        case .timestamp, .timestampNtz: self = .timestamp
+        default: self = .other
+        }
+    }
+}
 
 final class JSONTyper {
     let file: SourceFile
@@ -14,6 +35,8 @@ final class JSONTyper {
     @exclusivity(unchecked) private var cells: [Pending]
     @exclusivity(unchecked) private var found: [JSONValue?]
     @exclusivity(unchecked) private var row: [Value]
+    private let kinds: [CellKind]
+    private let nullable: [Bool]
 
     init(_ file: SourceFile, _ fields: [StructField]) {
         self.file = file
@@ -25,6 +48,8 @@ final class JSONTyper {
         cells = Array(repeating: .null, count: fields.count)
         found = Array(repeating: nil, count: fields.count)
         row = Array(repeating: .null, count: fields.count)
+        kinds = fields.map { CellKind($0.type) }
+        nullable = fields.map(\.nullable)
     }
 
     /// Types a flat line; false when the line is not flat (nothing recorded then).
@@ -41,14 +66,15 @@ final class JSONTyper {
             }
         }
         guard flat else { return false }
-        for (k, f) in fields.enumerated() {
+        for k in 0 ..< kinds.count {
             let token = present[k] ? tokens[k] : FlatToken(kind: FlatToken.null, start: 0, end: 0)
             if token.kind == FlatToken.null {
-                if !f.nullable { return rejectMissing(b, start, end, line, f) }
+                if !nullable[k] { return rejectMissing(b, start, end, line, fields[k]) }
                 cells[k] = .null
-            } else if let cell = Self.cell(token, f.type, b) {
+            } else if let cell = Self.cell(token, kinds[k], fields[k].type, b) {
                 cells[k] = cell
             } else {
+                let f = fields[k]
                 let text = String(decoding: UnsafeBufferPointer(rebasing: b[token.start ..< token.end]), as: UTF8.self)
                 out.rejected.append(JSONLinesIngest.reject(file, line, Array(b[start ..< end]), 0, end - start, .typeCastError,
                                                            "line \(line): column '\(f.name)': \(IngestValues.quote(text)) cannot be cast to \(f.type)", f.name))
@@ -66,15 +92,19 @@ final class JSONTyper {
     }
 
     /// A token as a cell of `type` (the rules of IngestValues.fromJSON); nil when it cannot be cast.
-    static func cell(_ t: FlatToken, _ type: DataType, _ b: UnsafeBufferPointer<UInt8>) -> Pending? {
-        if type == .string { return .bytes(t.start, t.end) }
-        if type == .long, t.kind == FlatToken.number || t.kind == FlatToken.string { return int64(b, t.start, t.end).map(Pending.int) }
+    static func cell(_ t: FlatToken, _ kind: CellKind, _ type: DataType, _ b: UnsafeBufferPointer<UInt8>) -> Pending? {
+        switch (kind, t.kind) {
+        case (.string, _): return .bytes(t.start, t.end)
+        case (.long, FlatToken.number), (.long, FlatToken.string): return int64(b, t.start, t.end).map(Pending.int)
+        case (.double, FlatToken.number):
+            if let v = double(b, t.start, t.end) { return v.isFinite ? .double(v) : nil }
+        default: break
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[t.start ..< t.end]), as: UTF8.self)
-        switch (type, t.kind) {
+        switch (kind, t.kind) {
         case (.double, FlatToken.number): return Double(text).flatMap { $0.isFinite ? Pending.double($0) : nil }
         case (.date, FlatToken.string): return Temporal.parseDate(text).map(Pending.int32)
-        case (.timestamp, FlatToken.string), (.timestampNtz, FlatToken.string):
-            return Temporal.parseTimestamp(text).map { Pending.int($0.micros) }
+        case (.timestamp, FlatToken.string): return Temporal.parseTimestamp(text).map { Pending.int($0.micros) }
         default: break
         }
         let json: JSONValue
@@ -84,6 +114,21 @@ final class JSONTyper {
         default: json = .bool(t.kind == FlatToken.trueValue)
         }
         return IngestValues.fromJSON(json, type).map(Pending.value)
+    }
+
+    /// A JSON number token as a Double, parsed in place (strtod on a NUL-terminated stack copy);
+    /// nil when the token is not wholly a number or is longer than 63 bytes (callers fall back).
+    static func double(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        let n = end - start
+        guard n > 0, n < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: n + 1) { buf -> Double? in
+            guard let base = buf.baseAddress else { return nil }
+            for i in 0 ..< n { base[i] = CChar(bitPattern: b[start + i]) }
+            base[n] = 0
+            var stop: UnsafeMutablePointer<CChar>?
+            let v = strtod(base, &stop)
+            return stop == base + n ? v : nil
+        }
     }
 
     /// An exact Int64 from ASCII digits with an optional sign; nil otherwise or on overflow.
