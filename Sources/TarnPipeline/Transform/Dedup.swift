@@ -1,35 +1,83 @@
 // Dedup: one row per composite key. The kept row has the greatest `orderBy` (nulls lowest), then
 // the smallest `tieBreaker`, then the smallest remaining columns by value (so the choice does not
 // depend on input order); only rows equal in every column fall back to input order (first wins).
+// Works across the input batches without concatenating them: rows are grouped by key on the
+// column buffers, and the kept rows are gathered from the batches (nothing is copied when no
+// row is dropped).
 import TarnColumnar
 
 enum Dedup {
     /// The kept rows, in input order, and how many were dropped.
-    static func apply(_ batch: RecordBatch, keys: [String], orderBy: String,
-                      tieBreaker: String) throws -> (batch: RecordBatch, dropped: Int) {
-        let keyIdx = try keys.map { try RowOrder.index($0, in: batch.schema, "dedup key") }
-        let order = try RowOrder.index(orderBy, in: batch.schema, "dedup orderBy")
-        let tie = try RowOrder.index(tieBreaker, in: batch.schema, "dedup tieBreaker")
-        let groups = RowGroups(batch, keys: keyIdx)
-        let orderCol = batch.columns[order], tieCol = batch.columns[tie]
-        var best = groups.firstRow
-        for r in 0 ..< batch.count {
-            let g = Int(groups.groupOf[r])
-            let b = Int(best[g])
-            if b != r && better(batch, r, than: b, order: orderCol, tie: tieCol) { best[g] = Int32(r) }
+    static func apply(_ input: [RecordBatch], keys: [String], orderBy: String,
+                      tieBreaker: String) throws -> (batches: [RecordBatch], dropped: Int) {
+        guard let schema = input.first?.schema else { return (input, 0) }
+        let keyIdx = try keys.map { try RowOrder.index($0, in: schema, "dedup key") }
+        let order = try RowOrder.index(orderBy, in: schema, "dedup orderBy")
+        let tie = try RowOrder.index(tieBreaker, in: schema, "dedup tieBreaker")
+        let parts = input.filter { $0.count > 0 }
+        var best: [(part: Int, row: Int)] = []
+        var index = KeyIndex()
+        for (p, batch) in parts.enumerated() {
+            let hashes = RowGroups.hashes(keyIdx.map { batch.columns[$0] }, rows: batch.count)
+            let plainKey: [Int64]? = keyIdx.count == 1 && batch.columns[keyIdx[0]].validity == nil
+                ? { if case let .int64(v) = batch.columns[keyIdx[0]].storage { return v }; return nil }() : nil
+            for r in 0 ..< batch.count {
+                let g: Int?
+                if let plainKey {
+                    g = index.plain[plainKey[r]]
+                } else {
+                    g = index.hashed[hashes[r]]?.first { sameKey(parts, best[$0], (p, r), keyIdx) }
+                }
+                guard let g else {
+                    if let plainKey { index.plain[plainKey[r]] = best.count } else { index.hashed[hashes[r], default: []].append(best.count) }
+                    best.append((p, r))
+                    continue
+                }
+                if better(parts, (p, r), than: best[g], order: order, tie: tie) { best[g] = (p, r) }
+            }
         }
-        best.sort()
-        return (batch.take(best), batch.count - best.count)
+        let total = parts.reduce(0) { $0 + $1.count }
+        guard best.count < total else { return (input, 0) }
+        best.sort { ($0.part, $0.row) < ($1.part, $1.row) }
+        return (try gather(parts, best, schema: schema), total - best.count)
     }
 
-    /// Whether row `a` wins over row `b`: greater orderBy, then smaller tieBreaker, then smaller row.
-    static func better(_ batch: RecordBatch, _ a: Int, than b: Int, order: Column, tie: Column) -> Bool {
-        let o = RowOrder.compare(order.value(at: a), order.value(at: b))
+    /// Group of each key seen: by the plain Int64 key, or by hash (then checked for equality).
+    private struct KeyIndex {
+        var plain: [Int64: Int] = [:]
+        var hashed: [UInt64: [Int]] = [:]
+    }
+
+    static func sameKey(_ parts: [RecordBatch], _ a: (part: Int, row: Int), _ b: (part: Int, row: Int), _ keys: [Int]) -> Bool {
+        keys.allSatisfy { k in
+            let x = parts[a.part].columns[k].value(at: a.row), y = parts[b.part].columns[k].value(at: b.row)
+            switch (x, y) {
+            case let (.double(p), .double(q)): return p.bitPattern == q.bitPattern
+            case let (.float(p), .float(q)): return p.bitPattern == q.bitPattern
+            default: return x == y
+            }
+        }
+    }
+
+    /// Whether row `a` wins over row `b` (earlier in the input): greater orderBy, then smaller
+    /// tieBreaker, then the smaller row by value.
+    static func better(_ parts: [RecordBatch], _ a: (part: Int, row: Int), than b: (part: Int, row: Int), order: Int, tie: Int) -> Bool {
+        let (x, y) = (parts[a.part], parts[b.part])
+        let o = RowOrder.compare(x.columns[order].value(at: a.row), y.columns[order].value(at: b.row))
         if o != 0 { return o > 0 }
-        let t = RowOrder.compare(tie.value(at: a), tie.value(at: b))
+        let t = RowOrder.compare(x.columns[tie].value(at: a.row), y.columns[tie].value(at: b.row))
         if t != 0 { return t < 0 }
-        let c = RowOrder.compare(batch.columns.map { $0.value(at: a) }, batch.columns.map { $0.value(at: b) })
-        return c < 0 || (c == 0 && a < b)
+        return RowOrder.compare(x.columns.map { $0.value(at: a.row) }, y.columns.map { $0.value(at: b.row) }) < 0
     }
 
+    /// The kept rows gathered from the batches, 64 Ki rows per output batch.
+    static func gather(_ parts: [RecordBatch], _ kept: [(part: Int, row: Int)], schema: StructType) throws -> [RecordBatch] {
+        let chunk = 1 << 16
+        return try stride(from: 0, to: kept.count, by: chunk).map { s in
+            let slice = kept[s ..< min(kept.count, s + chunk)]
+            let refs = PartRows(part: slice.map { UInt16(truncatingIfNeeded: $0.part) }, row: slice.map { Int32($0.row) })
+            let columns = try schema.fields.indices.map { c in try Column.gather(parts.map { $0.columns[c] }, refs) }
+            return RecordBatch(schema: schema, columns: columns, count: slice.count)
+        }
+    }
 }

@@ -20,15 +20,29 @@ public struct TransformOutput: Sendable {
 
 public enum Transforms {
     /// Applies the transforms in order. `table` resolves a table path (join dimension) to its rows.
-    /// The batches are combined into one first; no batches give no output.
-    public static func apply(_ transforms: [TransformSpec], to batches: [RecordBatch], sourceName: String,
+    /// Row-wise transforms run batch by batch and dedup across the batches; aggregate and join
+    /// combine the batches into one first. No batches give no output.
+    public static func apply(_ transforms: [TransformSpec], to input: [RecordBatch], sourceName: String,
                              table: (String) throws -> [RecordBatch]) throws -> TransformOutput {
-        guard var batch = try RowOrder.single(batches) else { return TransformOutput(batches: []) }
+        guard !input.isEmpty else { return TransformOutput(batches: []) }
+        var batches = input
         var out = TransformOutput(batches: [])
         for t in transforms {
-            batch = try apply(t, to: batch, sourceName: sourceName, table: table, into: &out)
+            switch t {
+            case let .dedup(keys, orderBy, tieBreaker):
+                // A part index is 16 bits: very many small batches are combined first.
+                if batches.count > Int(UInt16.max), let one = try RowOrder.single(batches) { batches = [one] }
+                let r = try Dedup.apply(batches, keys: keys, orderBy: orderBy, tieBreaker: tieBreaker)
+                out.duplicatesDropped += r.dropped
+                batches = r.batches
+            case .aggregate, .join:
+                guard let one = try RowOrder.single(batches) else { continue }
+                batches = [try apply(t, to: one, sourceName: sourceName, table: table, into: &out)]
+            default:
+                batches = try batches.map { try apply(t, to: $0, sourceName: sourceName, table: table, into: &out) }
+            }
         }
-        out.batches = [batch]
+        out.batches = batches
         return out
     }
 
@@ -44,9 +58,9 @@ public enum Transforms {
         case let .derive(column, expression): return try derive(batch, column: column, expression: expression)
         case let .filter(text): return try filter(batch, text)
         case let .dedup(keys, orderBy, tieBreaker):
-            let r = try Dedup.apply(batch, keys: keys, orderBy: orderBy, tieBreaker: tieBreaker)
+            let r = try Dedup.apply([batch], keys: keys, orderBy: orderBy, tieBreaker: tieBreaker)
             out.duplicatesDropped += r.dropped
-            return r.batch
+            return try RowOrder.single(r.batches) ?? batch
         case let .aggregate(groupBy, aggregates): return try Aggregate.apply(batch, groupBy: groupBy, aggregates: aggregates)
         case let .join(path, on, columns): return try Join.apply(batch, dimension: try table(path), path: path, on: on, columns: columns)
         }
