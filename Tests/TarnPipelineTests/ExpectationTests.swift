@@ -91,6 +91,21 @@ enum EX {
         }
     }
 
+    /// Split into batches (row-level checks then run batch by batch), every case gives the same
+    /// results, kept rows and rejections as on one batch.
+    @Test(arguments: arguments)
+    func batchesGiveTheSameOutcomeAsOneBatch(caseIndex: Int, action: ExpectationSpec.Action) throws {
+        let c = EX.cases[caseIndex]
+        let batch = try EX.batch()
+        let split = [batch.slice(0 ..< 2), batch.slice(2 ..< 2), batch.slice(2 ..< 5), batch.slice(5 ..< batch.count)]
+        let suite = ExpectationSuite(owner: "o", expectations: [ExpectationSpec(name: "x", kind: c.kind, action: action)])
+        let one = try Expectations.evaluate(suite, [batch], sourceName: "s", nowMicros: EX.now, table: EX.tables)
+        let many = try Expectations.evaluate(suite, split, sourceName: "s", nowMicros: EX.now, table: EX.tables)
+        #expect(many.results == one.results, "\(c.kind)")
+        #expect(many.batches.flatMap(\.rows) == one.batches.flatMap(\.rows))
+        #expect(many.rejected == one.rejected && many.failed == one.failed)
+    }
+
     @Test func kindNamesAndSeveralDropsRejectARowOnce() throws {
         let suite = ExpectationSuite(owner: "o", expectations: [
             ExpectationSpec(name: "a", kind: .regex(column: "code", pattern: "AB-[0-9]+"), action: .drop),

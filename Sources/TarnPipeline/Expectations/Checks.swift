@@ -36,7 +36,9 @@ enum Checks {
         let c = batch.columns[i]
         let failing = (0 ..< batch.count).filter { fails(c.value(at: $0)) }
         let message = failing.isEmpty ? "no \(what)" : "\(failing.count) of \(batch.count) rows have \(what)"
-        return CheckFinding(failing: failing, passed: failing.isEmpty, message: message, droppable: true, code: code)
+        var finding = CheckFinding(failing: failing, passed: failing.isEmpty, message: message, droppable: true, code: code)
+        finding.what = what
+        return finding
     }
 
     /// Rows repeating an earlier row's key (rows with a null key column are not checked).

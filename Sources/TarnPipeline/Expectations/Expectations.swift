@@ -45,6 +45,8 @@ struct CheckFinding {
     /// Whether the failing rows may be dropped (false for table-level checks).
     var droppable: Bool
     var code: RejectCode = .expectationFailed
+    /// Row-level checks: what a failing row has ("null values in 'id'"), to word merged findings.
+    var what: String?
 }
 
 public enum Expectations {
@@ -53,18 +55,56 @@ public enum Expectations {
     /// Nulls pass every check except not_null; unique ignores rows with a null key column.
     public static func evaluate(_ suite: ExpectationSuite, _ batches: [RecordBatch], sourceName: String, nowMicros: Int64,
                                 table: (String) throws -> [RecordBatch]) throws -> ExpectationOutcome {
-        let batch = try RowOrder.single(batches) ?? RecordBatch(schema: StructType([]), columns: [], count: 0)
+        // Row-level checks run batch by batch (no copy of the input); table-level ones see the
+        // batches combined, made only when such a check is there.
+        let parts = batches.isEmpty ? [RecordBatch(schema: StructType([]), columns: [], count: 0)] : batches
+        var starts: [Int] = [], total = 0
+        for b in parts { starts.append(total); total += b.count }
+        var combined: RecordBatch?
+        var tables: [String: [RecordBatch]] = [:]
+        func cachedTable(_ path: String) throws -> [RecordBatch] {
+            if let t = tables[path] { return t }
+            let t = try table(path)
+            tables[path] = t
+            return t
+        }
+        func finding(_ kind: ExpectationSpec.Kind) throws -> CheckFinding {
+            guard rowLevel(kind), parts.count > 1 else {
+                if combined == nil { combined = try RowOrder.single(parts) }
+                return try Checks.run(kind, combined ?? parts[0], nowMicros: nowMicros, table: cachedTable)
+            }
+            var merged = CheckFinding(failing: [], passed: true, message: "", droppable: true)
+            for (i, b) in parts.enumerated() {
+                let f = try Checks.run(kind, b, nowMicros: nowMicros, table: cachedTable)
+                merged.failing += f.failing.map { starts[i] + $0 }
+                merged.code = f.code
+                merged.what = merged.what ?? f.what
+            }
+            merged.passed = merged.failing.isEmpty
+            let what = merged.what ?? "failing values"
+            merged.message = merged.passed ? "no \(what)" : "\(merged.failing.count) of \(total) rows have \(what)"
+            return merged
+        }
+        func locate(_ g: Int) -> (batch: RecordBatch, row: Int) {
+            var lo = 0, hi = starts.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= g { lo = mid } else { hi = mid - 1 }
+            }
+            return (parts[lo], g - starts[lo])
+        }
         var results: [ExpectationResult] = []
         var dropped: [Int: Rejected] = [:]
         var failed = false
         for e in suite.expectations {
-            let f = try Checks.run(e.kind, batch, nowMicros: nowMicros, table: table)
+            let f = try finding(e.kind)
             var message = f.message
             if !f.passed && e.action == .drop && !f.droppable { message += " (a table-level check cannot drop rows: recorded as a warning)" }
             if !f.passed && e.action == .drop && f.droppable {
                 let why = "expectation '\(e.name)' (owner \(suite.owner)) failed: \(f.message)"
                 for r in f.failing where dropped[r] == nil {
-                    dropped[r] = Rejected(sourceFile: sourceName, line: nil, raw: RowOrder.json(batch, r), code: f.code,
+                    let (b, row) = locate(r)
+                    dropped[r] = Rejected(sourceFile: sourceName, line: nil, raw: RowOrder.json(b, row), code: f.code,
                                           message: why, column: column(of: e.kind))
                 }
             }
@@ -72,10 +112,23 @@ public enum Expectations {
             results.append(ExpectationResult(name: e.name, kind: kindName(e.kind), action: e.action, owner: suite.owner,
                                              passed: f.passed, failingRows: f.failing.count, message: message))
         }
-        let keep = (0 ..< batch.count).filter { dropped[$0] == nil }.map { Int32($0) }
-        let kept = keep.count == batch.count ? batch : batch.take(keep)
-        return ExpectationOutcome(batches: batches.isEmpty ? [] : [kept], rejected: dropped.keys.sorted().compactMap { dropped[$0] },
+        let kept: [RecordBatch]
+        if dropped.isEmpty {
+            kept = batches
+        } else {
+            kept = parts.enumerated().map { i, b in
+                b.filter(Bitmap(flags: (0 ..< b.count).map { dropped[starts[i] + $0] == nil }))
+            }
+        }
+        return ExpectationOutcome(batches: kept, rejected: dropped.keys.sorted().compactMap { dropped[$0] },
                                   results: results, failed: failed)
+    }
+
+    static func rowLevel(_ k: ExpectationSpec.Kind) -> Bool {
+        switch k {
+        case .notNull, .range, .acceptedValues, .regex, .referential: return true
+        case .unique, .rowCount, .freshness: return false
+        }
     }
 
     /// The spec name of an expectation kind.
