@@ -17,6 +17,9 @@ enum Dedup {
         let parts = input.filter { $0.count > 0 }
         var best: [(part: Int, row: Int)] = []
         var index = KeyIndex()
+        if keyIdx.count == 1, case .int64 = parts.first?.columns[keyIdx[0]].storage {
+            index.plain.reserveCapacity(parts.reduce(0) { $0 + $1.count })   // growing a 10 M-key table was 12 % of a run
+        }
         for (p, batch) in parts.enumerated() {
             let hashes = RowGroups.hashes(keyIdx.map { batch.columns[$0] }, rows: batch.count)
             let plainKey: [Int64]? = keyIdx.count == 1 && batch.columns[keyIdx[0]].validity == nil
