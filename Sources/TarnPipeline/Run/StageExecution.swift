@@ -60,8 +60,11 @@ struct StageExecution {
             let fed = upstream?.hasInput ?? false
             guard moved || fed || options.backfill != nil else { return finishedWithoutInput(plan, before) }
             if read == .full || options.backfill != nil {
-                let committed = try table.map { try Scan(snapshot: try $0.snapshot(), store: $0.store).batches() } ?? []
+                let needed = options.backfill == nil ? aggregateInputs : nil
+                let committed = try table.map { try Scan(snapshot: try $0.snapshot(), store: $0.store,
+                                                         columns: try scanColumns(needed, upstream, $0)).batches() } ?? []
                 batches = try upstream.map { try UpstreamRows.after($0, committed: committed) } ?? committed
+                if let needed { batches = try batches.map { try $0.project(names: needed) } }
             } else {
                 batches = try table.map { try readIncremental($0, after: before, changeFeed: read == .changeFeed) } ?? []
                 if let upstream, upstream.hasInput { batches += upstream.batches }
@@ -107,6 +110,28 @@ struct StageExecution {
             })
             return try b.filter(keep).project(names: b.schema.fields.map(\.name).filter { !cdf.contains($0) })
         }
+    }
+
+    /// The columns an aggregating stage reads when the aggregate comes first (a `read: full` gold
+    /// stage then keeps only those of the source's columns); nil when it needs every column.
+    var aggregateInputs: [String]? {
+        guard case let .aggregate(groupBy, aggregates)? = stage.transforms.first else { return nil }
+        var names = groupBy
+        for a in aggregates { if let c = a.column, !names.contains(c) { names.append(c) } }
+        return names
+    }
+
+    /// The source columns to read for `needed`: also the upstream's merge keys (its pending rows
+    /// replace committed ones by key); every column when the upstream replaces by a condition.
+    private func scanColumns(_ needed: [String]?, _ upstream: StagePlan?, _ table: Table) throws -> [String]? {
+        guard var columns = needed else { return nil }
+        switch upstream?.stage.target.mode {
+        case let .merge(keys)?: for k in keys where !columns.contains(k) { columns.append(k) }
+        case .replaceWhere?: return nil
+        default: break
+        }
+        let names = Set(try table.snapshot().schema.fields.map(\.name))
+        return columns.allSatisfy(names.contains) ? columns : nil
     }
 
     private var isAggregating: Bool {
