@@ -52,14 +52,7 @@ enum Dedup {
     }
 
     static func sameKey(_ parts: [RecordBatch], _ a: (part: Int, row: Int), _ b: (part: Int, row: Int), _ keys: [Int]) -> Bool {
-        keys.allSatisfy { k in
-            let x = parts[a.part].columns[k].value(at: a.row), y = parts[b.part].columns[k].value(at: b.row)
-            switch (x, y) {
-            case let (.double(p), .double(q)): return p.bitPattern == q.bitPattern
-            case let (.float(p), .float(q)): return p.bitPattern == q.bitPattern
-            default: return x == y
-            }
-        }
+        keys.allSatisfy { k in RowGroups.sameKey(parts[a.part].columns[k].value(at: a.row), parts[b.part].columns[k].value(at: b.row)) }
     }
 
     /// Whether row `a` wins over row `b` (earlier in the input): greater orderBy, then smaller

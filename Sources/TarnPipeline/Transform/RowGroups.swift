@@ -47,15 +47,16 @@ struct RowGroups {
 
     /// Whether rows `a` and `b` have equal keys (nulls equal, floats by bit pattern).
     static func equal(_ cols: [Column], _ a: Int, _ b: Int) -> Bool {
-        for c in cols {
-            let (x, y) = (c.value(at: a), c.value(at: b))
-            switch (x, y) {
-            case let (.double(p), .double(q)): if p.bitPattern != q.bitPattern { return false }
-            case let (.float(p), .float(q)): if p.bitPattern != q.bitPattern { return false }
-            default: if x != y { return false }
-            }
+        cols.allSatisfy { sameKey($0.value(at: a), $0.value(at: b)) }
+    }
+
+    /// Key equality: nulls equal, floating point by bit pattern.
+    static func sameKey(_ x: Value, _ y: Value) -> Bool {
+        switch (x, y) {
+        case let (.double(p), .double(q)): return p.bitPattern == q.bitPattern
+        case let (.float(p), .float(q)): return p.bitPattern == q.bitPattern
+        default: return x == y
         }
-        return true
     }
 
     static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
