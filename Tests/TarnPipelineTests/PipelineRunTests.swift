@@ -272,4 +272,33 @@ import TarnTestSupport
         #expect(schema.field(named: "email")?.metadata["tarn.pii"] == .bool(true))
         #expect(schema.field(named: "id")?.metadata["tarn.pii"] == nil)
     }
+
+    @Test func maintenancePolicyRunsOnlyWhenThresholdsSaySo() throws {
+        let dir = NSTemporaryDirectory() + "tarn-maint-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: true)
+        func land(_ name: String, _ second: Double) throws {
+            let lines = (0 ..< 20).map { "{\"id\": \($0), \"day\": \"2024-01-0\($0 % 2 + 1)\"}" }.joined(separator: "\n")
+            try lines.write(toFile: dir + "/in/" + name, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_800_000_000 + second)], ofItemAtPath: dir + "/in/" + name)
+        }
+        var policy = MaintenancePolicy()
+        policy.compactMinSmallFiles = 2
+        policy.vacuumMinReclaimableBytes = 1 << 40
+        let spec = PipelineSpec(name: "m", stages: [StageSpec(
+            name: "bronze", source: .files(directory: "in", pattern: "*.jsonl", format: .jsonl),
+            contract: Contract(fields: [ContractField(name: "id", type: .long), ContractField(name: "day", type: .date)]),
+            target: TargetSpec(path: "t", partitionBy: ["day"]), maintenance: policy)])
+        try land("a.jsonl", 1)
+        let first = try PipelineRunner(spec: spec, baseDirectory: dir).run()
+        #expect(first.stages[0].maintenance.first?.hasPrefix("optimize skipped") == true, "\(first.stages[0].maintenance)")
+        try land("b.jsonl", 2)
+        let second = try PipelineRunner(spec: spec, baseDirectory: dir).run()
+        #expect(second.stages[0].maintenance.first?.hasPrefix("compaction ran") == true, "\(second.stages[0].maintenance)")
+        #expect(second.stages[0].maintenance.last?.hasPrefix("vacuum skipped") == true)
+        let files = try Table.open(path: dir + "/t").snapshot().files.count
+        #expect(files == 2, "one file per partition after compaction")
+        let quiet = try PipelineRunner(spec: spec, baseDirectory: dir).run()
+        #expect(quiet.stages[0].status == .noNewData && quiet.stages[0].maintenance.isEmpty)
+    }
 }

@@ -25,6 +25,9 @@ enum MaintenanceDecision {
         let unclustered = i.totals.bytes == 0 ? 0 : Double(i.totals.unclusteredBytes) / Double(i.totals.bytes)
         let zorder = !policy.zOrderBy.isEmpty && unclustered >= policy.zOrderMinUnclusteredRatio && files > 1
         let compact = worst >= policy.compactMinSmallFiles || (small > 1 && ratio >= policy.compactMinSmallFileRatio)
+        if compact && !zorder && i.optimizeFiles == 0 {
+            return "optimize skipped: \(small) small of \(files) files, but no partition has two to combine"
+        }
         guard zorder || compact else {
             return "optimize skipped: \(small) small of \(files) files (most in one partition \(worst); thresholds \(policy.compactMinSmallFiles) or \(Int(policy.compactMinSmallFileRatio * 100)) %)"
                 + (policy.zOrderBy.isEmpty ? "" : ", \(Int(unclustered * 100)) % of bytes not Z-ordered (threshold \(Int(policy.zOrderMinUnclusteredRatio * 100)) %)")
