@@ -136,7 +136,7 @@ enum VacuumRun {
         var i = 0
         while i < files.count {
             let part = Array(files[i ..< min(files.count, i + chunk)])
-            let results = ParallelMap.run(count: part.count, parallel: true) { j in try store.delete(part[j].key) }
+            let results = IOParallel.run(count: part.count) { j in try store.delete(part[j].key) }
             for (f, r) in zip(part, results) {
                 switch r {
                 case .success: deleted.append(f)
