@@ -69,7 +69,8 @@ extension OptimizeRewrite {
         let prefetch = Prefetch(count: chunks) { k -> RecordBatch in
             let start = k * OptimizeRewrite.zOrderChunkRows, end = min(order.count, start + OptimizeRewrite.zOrderChunkRows)
             let refs = OptimizeRewrite.partRows(order[start ..< end], starts)
-            return RecordBatch(schema: schema, columns: try columns.map { try Column.gather($0, refs) }, count: end - start)
+            let gathered = try ParallelMap.run(count: columns.count, parallel: true) { c in try Column.gather(columns[c], refs) }.map { try $0.get() }
+            return RecordBatch(schema: schema, columns: gathered, count: end - start)
         }
         defer { prefetch.finish() }
         while let chunk = try prefetch.next() { try w.write(chunk) }
