@@ -1,6 +1,7 @@
 // `tarn pipeline validate|run|status FILE` (spec/cli.md "pipeline", spec/pipeline.md): validate
 // checks the file without touching data; run executes it (one stage, a backfill range, or a dry
-// run), printing one line per stage (or the run's JSON records) and exiting 1 when the run failed;
+// run), printing one line per stage (or the run's JSON records) and exiting 1 when the run failed,
+// with a progress bar on stderr when it is a terminal;
 // status summarises the run log: recent runs, each stage's watermark and each target's freshness.
 import ArgumentParser
 import Foundation
@@ -57,7 +58,16 @@ struct PipelineRun: ParsableCommand {
                 }
                 options.backfill = (parts[0], parts[1])
             }
-            let report = try runner.run(options)
+            let progress = Progress(label: "pipeline \(runner.spec.name)")
+            options.progress = { progress.update($0) }
+            let report: RunReport
+            do {
+                report = try runner.run(options)
+                progress.finish()
+            } catch {
+                progress.finish()
+                throw error
+            }
             for s in report.stages { print(json ? PipelineText.json(s) : PipelineText.line(s)) }
         }
     }

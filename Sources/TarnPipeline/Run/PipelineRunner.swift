@@ -20,6 +20,9 @@ public struct RunOptions: Sendable {
     public var injectFailureAfter: String?
     /// Test hook: fail the run after committing this stage's target (later stages are not committed).
     public var injectFailureAfterCommitOf: String?
+    /// Called with the fraction of the run done (each stage's compute and commit count as one
+    /// step each), on the calling thread.
+    public var progress: (@Sendable (Double) -> Void)?
 
     public init() {}
 }
@@ -85,6 +88,7 @@ public final class PipelineRunner {
         var failure: (stage: String, error: any Error)?
         for stage in stages {
             let exec = StageExecution(pipeline: spec, stage: stage, base: baseDirectory, runId: runId, nowMicros: now, options: options)
+            defer { options.progress?(Double(ordered.count) / Double(2 * stages.count)) }
             do {
                 let plan = try exec.compute(pending: plans)
                 plans[PipelineValidation.normalize(plan.targetPath)] = plan

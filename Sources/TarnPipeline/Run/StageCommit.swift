@@ -16,6 +16,7 @@ extension PipelineRunner {
             defer {
                 r.completedAtMicros = Int64(Date().timeIntervalSince1970 * 1e6)
                 reports.append(r)
+                options.progress?(Double(plans.count + reports.count) / Double(2 * plans.count))
             }
             if let failed {
                 r.status = .notRun
