@@ -32,6 +32,15 @@ public enum PipelineValidation {
                 if c.fields.isEmpty { out.append("\(at): the contract has no fields") }
             }
             if case .table = s.source, s.contract != nil { out.append("\(at): a contract applies to file sources only") }
+            // A MERGE rewrites files with their unchanged rows: reading its appends would count those again.
+            if case let .table(path, .appended) = s.source,
+               let up = spec.stages.first(where: { normalize($0.target.path) == normalize(path) && $0.name != s.name }) {
+                switch up.target.mode {
+                case .merge, .scd2:
+                    out.append("\(at) reads \(path) with read: appended, but stage '\(up.name)' merges into it (rewritten files hold unchanged rows); use read: change_feed or read: full")
+                default: break
+                }
+            }
         }
         if out.isEmpty, case let .failure(e) = Result(catching: { try order(spec) }) { out.append((e as? TarnError)?.message ?? "\(e)") }
         return out

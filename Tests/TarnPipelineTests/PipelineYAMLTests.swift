@@ -122,6 +122,15 @@ import TarnPipeline
         #expect(problems.contains { $0.contains("stage 'a': its expectation suite has no owner") })
         #expect(problems.contains { $0.contains("merge needs keys") })
         #expect(problems.contains { $0.contains("unknown stage 'nowhere'") })
+        let appended = """
+        pipeline: p
+        stages:
+          - {name: a, source: {files: in, format: csv}, target: {path: t/a, mode: merge, keys: [id]}}
+          - {name: b, source: {table: t/a}, target: {path: t/b}}
+          - {name: c, source: {table: t/a, read: full}, target: {path: t/c}}
+        """
+        let p2 = PipelineValidation.problems(try PipelineYAML.parse(appended))
+        #expect(p2 == ["stage 'b' reads t/a with read: appended, but stage 'a' merges into it (rewritten files hold unchanged rows); use read: change_feed or read: full"])
         let cycle = """
         pipeline: p
         stages:
