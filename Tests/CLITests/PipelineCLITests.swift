@@ -46,7 +46,7 @@ import TarnCodecs
         let again = try box.tarn("pipeline", "run", file)
         #expect(again.status == 0 && again.stdout == "bronze: no_new_data; version 0\nsilver: no_new_data; version 0\n", "\(again.stdout)")
         let s = try box.tarn("pipeline", "status", file)
-        #expect(s.status == 0 && s.stdout.contains("bronze → bronze: version 0, watermark ") && s.stdout.contains("recent runs (newest first):"), "\(s.stdout)")
+        #expect(s.status == 0 && s.stdout.contains("bronze → bronze: version 0, watermark: files up to ") && s.stdout.contains("recent runs (newest first):"), "\(s.stdout)")
         let j = try box.tarn("pipeline", "status", file, "--json")
         #expect(j.status == 0 && (try? JSONParser.parse(j.stdout.trimmingCharacters(in: .whitespacesAndNewlines))) != nil)
     }

@@ -90,7 +90,8 @@ public final class PipelineRunner {
             let exec = StageExecution(pipeline: spec, stage: stage, base: baseDirectory, runId: runId, nowMicros: now, options: options)
             defer { options.progress?(Double(ordered.count) / Double(2 * stages.count)) }
             do {
-                let plan = try exec.compute(pending: plans)
+                var plan = try exec.compute(pending: plans)
+                plan.report.activeMicros = PipelineRunner.nowMicros() - plan.report.startedAtMicros
                 plans[PipelineValidation.normalize(plan.targetPath)] = plan
                 ordered.append(plan)
                 if options.injectFailureAfter == stage.name { throw TarnError(.io, "injected failure after computing stage '\(stage.name)'") }
@@ -129,6 +130,8 @@ public final class PipelineRunner {
             return r
         }
     }
+
+    static func nowMicros() -> Int64 { Int64(Date().timeIntervalSince1970 * 1e6) }
 
     static func message(_ error: any Error) -> String { (error as? TarnError)?.description ?? "\(error)" }
 

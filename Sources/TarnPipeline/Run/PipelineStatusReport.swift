@@ -11,6 +11,14 @@ public struct PipelineStatusReport {
         public let version: Int64?
         public let watermark: Int64?
         public let lastCommitMillis: Int64?
+        /// File sources: the watermark is the newest loaded file's modification time (ms).
+        public let fileSource: Bool
+
+        /// The watermark as a reader wants it: a time for file sources, a version for tables.
+        public var watermarkText: String {
+            guard let w = watermark else { return "-" }
+            return fileSource ? "files up to \(RunLog.iso(w * 1000))" : "source version \(w)"
+        }
     }
     public let pipeline: String
     public let runs: [(runId: String, records: [[String: JSONValue]])]
@@ -32,12 +40,13 @@ public struct PipelineStatusReport {
         runs = order.suffix(max(0, recentRuns)).reversed().map { ($0, byRun[$0] ?? []) }
         stages = try PipelineValidation.order(runner.spec).map { s in
             let path = PipelineRunner.resolve(s.target.path, base: runner.baseDirectory)
+            let files = { if case .files = s.source { return true }; return false }()
             guard let t = try PipelineRunner.existingTable(path) else {
-                return StageState(stage: s.name, target: s.target.path, version: nil, watermark: nil, lastCommitMillis: nil)
+                return StageState(stage: s.name, target: s.target.path, version: nil, watermark: nil, lastCommitMillis: nil, fileSource: files)
             }
             return StageState(stage: s.name, target: s.target.path, version: try t.snapshot().version,
                               watermark: try t.transactionVersion(appId: PipelineRunner.appId(runner.spec.name, s.name)),
-                              lastCommitMillis: try t.commitTimestamps().last?.millis)
+                              lastCommitMillis: try t.commitTimestamps().last?.millis, fileSource: files)
         }
     }
 
@@ -45,7 +54,7 @@ public struct PipelineStatusReport {
         var out = "pipeline \(pipeline)\n\ntables:\n"
         for s in stages {
             let fresh = s.lastCommitMillis.map { "last commit \(Self.age(nowMillis - $0)) ago" } ?? "not written yet"
-            out += "  \(s.stage) → \(s.target): version \(s.version.map(String.init) ?? "-"), watermark \(s.watermark.map(String.init) ?? "-"), \(fresh)\n"
+            out += "  \(s.stage) → \(s.target): version \(s.version.map(String.init) ?? "-"), watermark: \(s.watermarkText), \(fresh)\n"
         }
         out += "\nrecent runs (newest first):\n"
         if runs.isEmpty { out += "  none\n" }

@@ -21,6 +21,8 @@ public struct StageReport: Sendable {
     public var stage: String
     public var startedAtMicros: Int64
     public var completedAtMicros: Int64 = 0
+    /// Time spent on this stage itself (computing and committing), not waiting for the others.
+    public var activeMicros: Int64 = 0
     public var status: StageStatus = .notRun
     public var rowsRead = 0
     public var rowsLoaded = 0
@@ -43,7 +45,9 @@ public struct StageReport: Sendable {
         self.startedAtMicros = startedAtMicros
     }
 
-    public var durationSeconds: Double { Double(max(0, completedAtMicros - startedAtMicros)) / 1e6 }
+    /// The stage's own computing and committing time (the run computes every stage before it
+    /// commits any, so completed_at − started_at also counts the other stages).
+    public var durationSeconds: Double { Double(max(0, activeMicros)) / 1e6 }
 
     /// rows_read = rows_loaded + rows_rejected + rows_duplicate + rows_filtered.
     public var countsBalance: Bool { rowsRead == rowsLoaded + rowsRejected + rowsDuplicate + rowsFiltered }

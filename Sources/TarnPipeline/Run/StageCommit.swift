@@ -13,8 +13,10 @@ extension PipelineRunner {
         var failed: String?
         for plan in plans {
             var r = plan.report
+            let commitStart = PipelineRunner.nowMicros()
             defer {
-                r.completedAtMicros = Int64(Date().timeIntervalSince1970 * 1e6)
+                r.completedAtMicros = PipelineRunner.nowMicros()
+                r.activeMicros += r.completedAtMicros - commitStart
                 reports.append(r)
                 options.progress?(Double(plans.count + reports.count) / Double(2 * plans.count))
             }

@@ -33,7 +33,8 @@ struct StageExecution {
 
     /// Computes the stage. `pending` holds the plans of stages already computed in this run.
     func compute(pending: [String: StagePlan]) throws -> StagePlan {
-        var report = StageReport(pipeline: pipeline.name, runId: runId, stage: stage.name, startedAtMicros: nowMicros)
+        let started = PipelineRunner.nowMicros()
+        var report = StageReport(pipeline: pipeline.name, runId: runId, stage: stage.name, startedAtMicros: started)
         let target = path(stage.target.path)
         let before = options.backfill == nil ? try PipelineRunner.existingTable(target)?.transactionVersion(appId: appId) : nil
         report.watermarkBefore = before
