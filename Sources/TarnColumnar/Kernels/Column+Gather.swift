@@ -15,6 +15,30 @@ public struct PartRows: Sendable {
         self.part = part
         self.row = row
     }
+
+    /// The part and row of each position of the parts end to end, given each part's first
+    /// position (`starts`, ascending, starting at 0).
+    public init(positions: some Collection<Int32>, starts: [Int]) {
+        var part = [UInt16](), row = [Int32]()
+        part.reserveCapacity(positions.count)
+        row.reserveCapacity(positions.count)
+        for g in positions {
+            let (p, r) = PartRows.locate(Int(g), starts: starts)
+            part.append(UInt16(truncatingIfNeeded: p))
+            row.append(Int32(truncatingIfNeeded: r))
+        }
+        self.init(part: part, row: row)
+    }
+
+    /// The part holding position `g` (the last start at or before it) and the row within it.
+    public static func locate(_ g: Int, starts: [Int]) -> (part: Int, row: Int) {
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= g { lo = mid } else { hi = mid - 1 }
+        }
+        return (lo, g - starts[lo])
+    }
 }
 
 extension Column {

@@ -85,14 +85,6 @@ public enum Expectations {
             merged.message = merged.passed ? "no \(what)" : "\(merged.failing.count) of \(total) rows have \(what)"
             return merged
         }
-        func locate(_ g: Int) -> (batch: RecordBatch, row: Int) {
-            var lo = 0, hi = starts.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if starts[mid] <= g { lo = mid } else { hi = mid - 1 }
-            }
-            return (parts[lo], g - starts[lo])
-        }
         var results: [ExpectationResult] = []
         var dropped: [Int: Rejected] = [:]
         var failed = false
@@ -103,8 +95,8 @@ public enum Expectations {
             if !f.passed && e.action == .drop && f.droppable {
                 let why = "expectation '\(e.name)' (owner \(suite.owner)) failed: \(f.message)"
                 for r in f.failing where dropped[r] == nil {
-                    let (b, row) = locate(r)
-                    dropped[r] = Rejected(sourceFile: sourceName, line: nil, raw: RowOrder.json(b, row), code: f.code,
+                    let (p, row) = PartRows.locate(r, starts: starts)
+                    dropped[r] = Rejected(sourceFile: sourceName, line: nil, raw: RowOrder.json(parts[p], row), code: f.code,
                                           message: why, column: column(of: e.kind))
                 }
             }

@@ -57,7 +57,16 @@ struct StageExecution {
             let committedVersion = try table?.snapshot().version
             // Only versions that changed rows count: OPTIMIZE, VACUUM and watermark commits do not.
             var moved = false
-            if let table, let v = committedVersion, v > (before ?? -1) { moved = try table.hasDataChanges(after: before ?? -1) }
+            var appended: [RecordBatch] = []
+            if let table, let v = committedVersion, v > (before ?? -1) {
+                if read == .appended && options.backfill == nil {
+                    // One pass over the new commits gives both the rows and whether rows changed.
+                    let added = try table.addedRows(after: before ?? -1, through: v)
+                    (moved, appended) = (added.changedRows, added.batches)
+                } else {
+                    moved = try table.hasDataChanges(after: before ?? -1)
+                }
+            }
             let fed = upstream?.hasInput ?? false
             guard moved || fed || options.backfill != nil else { return finishedWithoutInput(plan, before) }
             if read == .full || options.backfill != nil {
@@ -67,7 +76,7 @@ struct StageExecution {
                 batches = try upstream.map { try UpstreamRows.after($0, committed: committed) } ?? committed
                 if let needed { batches = try batches.map { try $0.project(names: needed) } }
             } else {
-                batches = try table.map { try readIncremental($0, after: before, changeFeed: read == .changeFeed) } ?? []
+                batches = read == .changeFeed ? try table.map { try changeFeedRows($0, after: before) } ?? [] : appended
                 if let upstream, upstream.hasInput { batches += upstream.batches }
             }
             if fed { plan.upstream = upstream?.stage.name }
@@ -96,10 +105,8 @@ struct StageExecution {
         return p
     }
 
-    /// New rows of a source table after `after`: appended rows, or inserted and post-update rows
-    /// from the change feed.
-    private func readIncremental(_ table: Table, after: Int64?, changeFeed: Bool) throws -> [RecordBatch] {
-        guard changeFeed else { return try table.addedRows(after: after ?? -1).batches }
+    /// Inserted and post-update rows from the source's change feed after `after`.
+    private func changeFeedRows(_ table: Table, after: Int64?) throws -> [RecordBatch] {
         let latest = try table.snapshot().version
         guard latest > (after ?? -1) else { return [] }
         let cdf: Set<String> = ["_change_type", "_commit_version", "_commit_timestamp"]

@@ -11,7 +11,7 @@ enum Aggregate {
         let groups = RowGroups(batch, keys: keyIdx)
         let keyCols = keyIdx.map { batch.columns[$0] }
         // Groups sorted by their keys; with no keys, one group even for no rows.
-        var order = (0 ..< groups.count).map { g in (g, keyCols.map { $0.value(at: Int(groups.firstRow[g])) }) }
+        var order = (0 ..< groups.count).map { g in (g, keyCols.map { $0.value(at: groups.first[g].row) }) }
         order.sort { RowOrder.compare($0.1, $1.1) < 0 }
         if keyIdx.isEmpty && order.isEmpty { order = [(0, [])] }
         let groupCount = max(groups.count, order.count)

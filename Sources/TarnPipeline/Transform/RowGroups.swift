@@ -5,49 +5,62 @@
 import TarnColumnar
 
 struct RowGroups {
-    /// The group of each row.
+    /// The group of each row (rows of the batches end to end).
     let groupOf: [Int32]
-    /// The first row of each group.
-    let firstRow: [Int32]
-    var count: Int { firstRow.count }
+    /// The first row of each group: its batch and its row there.
+    let first: [(part: Int, row: Int)]
+    var count: Int { first.count }
 
     init(_ batch: RecordBatch, keys: [Int]) {
-        let n = batch.count
-        let cols = keys.map { batch.columns[$0] }
-        var groupOf = [Int32](repeating: 0, count: n)
-        var firstRow: [Int32] = []
-        if cols.count == 1, case let .int64(values) = cols[0].storage, cols[0].validity == nil {
-            var index: [Int64: Int32] = [:]
-            index.reserveCapacity(n / 2)
-            for r in 0 ..< n {
-                if let g = index[values[r]] { groupOf[r] = g; continue }
-                let g = Int32(firstRow.count)
-                index[values[r]] = g
-                firstRow.append(Int32(r))
-                groupOf[r] = g
-            }
-        } else {
-            let hashes = RowGroups.hashes(cols, rows: n)
-            var index: [UInt64: [Int32]] = [:]
-            for r in 0 ..< n {
-                let h = hashes[r]
-                if let candidates = index[h], let g = candidates.first(where: { RowGroups.equal(cols, Int(firstRow[Int($0)]), r) }) {
-                    groupOf[r] = g
-                    continue
-                }
-                let g = Int32(firstRow.count)
-                index[h, default: []].append(g)
-                firstRow.append(Int32(r))
-                groupOf[r] = g
-            }
-        }
-        self.groupOf = groupOf
-        self.firstRow = firstRow
+        self.init([batch], keys: keys)
     }
 
-    /// Whether rows `a` and `b` have equal keys (nulls equal, floats by bit pattern).
-    static func equal(_ cols: [Column], _ a: Int, _ b: Int) -> Bool {
-        cols.allSatisfy { sameKey($0.value(at: a), $0.value(at: b)) }
+    /// Groups the rows of `parts` (batches of one schema) by the key columns at `keys`.
+    init(_ parts: [RecordBatch], keys: [Int]) {
+        var groupOf = [Int32](repeating: 0, count: parts.reduce(0) { $0 + $1.count })
+        var first: [(part: Int, row: Int)] = []
+        var plain: [Int64: Int32] = [:]          // a single 64-bit key without nulls
+        var hashed: [UInt64: [Int32]] = [:]      // otherwise: row hash → groups, equality checked
+        // One way for every batch, so equal keys always meet in the same index.
+        let plainKeys = keys.count == 1 && parts.allSatisfy { b in
+            if case .int64 = b.columns[keys[0]].storage { return b.columns[keys[0]].validity == nil }
+            return false
+        }
+        if plainKeys { plain.reserveCapacity(groupOf.count) }   // growing a 10 M-key table was 12 % of a dedup
+        var g0 = 0
+        for (p, batch) in parts.enumerated() {
+            let cols = keys.map { batch.columns[$0] }
+            var values: [Int64]?
+            if plainKeys, case let .int64(v) = cols[0].storage { values = v }
+            let hashes = values == nil ? RowGroups.hashes(cols, rows: batch.count) : []
+            for r in 0 ..< batch.count {
+                let found: Int32?
+                if let values {
+                    found = plain[values[r]]
+                } else {
+                    found = hashed[hashes[r]]?.first { g in
+                        let f = first[Int(g)]
+                        return RowGroups.equal(keys.map { parts[f.part].columns[$0] }, f.row, cols, r)
+                    }
+                }
+                if let found {
+                    groupOf[g0 + r] = found
+                    continue
+                }
+                let g = Int32(first.count)
+                if let values { plain[values[r]] = g } else { hashed[hashes[r], default: []].append(g) }
+                first.append((p, r))
+                groupOf[g0 + r] = g
+            }
+            g0 += batch.count
+        }
+        self.groupOf = groupOf
+        self.first = first
+    }
+
+    /// Whether row `a` of `left` and row `b` of `right` (key columns) have equal keys.
+    static func equal(_ left: [Column], _ a: Int, _ right: [Column], _ b: Int) -> Bool {
+        zip(left, right).allSatisfy { sameKey($0.value(at: a), $1.value(at: b)) }
     }
 
     /// Key equality: nulls equal, floating point by bit pattern.

@@ -68,28 +68,11 @@ extension OptimizeRewrite {
         // encodes column by column).
         let prefetch = Prefetch(count: chunks) { k -> RecordBatch in
             let start = k * OptimizeRewrite.zOrderChunkRows, end = min(order.count, start + OptimizeRewrite.zOrderChunkRows)
-            let refs = OptimizeRewrite.partRows(order[start ..< end], starts)
+            let refs = PartRows(positions: order[start ..< end], starts: starts)
             let gathered = try ParallelMap.run(count: columns.count, parallel: true) { c in try Column.gather(columns[c], refs) }.map { try $0.get() }
             return RecordBatch(schema: schema, columns: gathered, count: end - start)
         }
         defer { prefetch.finish() }
         while let chunk = try prefetch.next() { try w.write(chunk) }
-    }
-
-    /// Part and row of each global position, given each part's first position (ascending).
-    static func partRows(_ positions: ArraySlice<Int32>, _ starts: [Int]) -> PartRows {
-        var part = [UInt16](), row = [Int32]()
-        part.reserveCapacity(positions.count)
-        row.reserveCapacity(positions.count)
-        for g in positions {
-            var lo = 0, hi = starts.count - 1       // the last start <= g
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if starts[mid] <= Int(g) { lo = mid } else { hi = mid - 1 }
-            }
-            part.append(UInt16(truncatingIfNeeded: lo))
-            row.append(Int32(truncatingIfNeeded: Int(g) - starts[lo]))
-        }
-        return PartRows(part: part, row: row)
     }
 }
