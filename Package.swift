@@ -12,7 +12,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TarnParquet", targets: ["TarnParquet"]),
+        .library(name: "TarnFuzz", targets: ["TarnFuzz"]),
         .executable(name: "tarn", targets: ["tarn"]),
+        .executable(name: "tarn-reliability", targets: ["tarn-reliability"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,7 +40,20 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "TarnBenchmarks", dependencies: ["TarnParquet", "TarnStorage", "TarnTable"],
                           path: "Benchmarks/TarnBenchmarks", swiftSettings: fast),
+        // Fuzz entry points (issue 7): plain Swift functions over bytes, driven by libFuzzer from the
+        // Tests/Fuzz package and replayed by FuzzTests.
+        .target(name: "TarnFuzz", dependencies: ["TarnCodecs", "TarnColumnar", "TarnParquet", "TarnStorage", "TarnDelta",
+                                                 "TarnTable", "TarnPipeline"]),
         .target(name: "TarnTestSupport", dependencies: ["TarnColumnar"], path: "Tests/TarnTestSupport"),
+        // Reliability harnesses (issue 7): crash, fault-injection and load runs; the CI-sized runs are
+        // ReliabilityTests, the long runs `swift run -c release tarn-reliability …`.
+        .target(name: "TarnReliability", dependencies: ["TarnCodecs", "TarnColumnar", "TarnStorage", "TarnDelta", "TarnTable",
+                                                        "TarnPipeline", "TarnTestSupport"],
+                path: "Tests/Reliability/Harness"),
+        .executableTarget(name: "tarn-reliability", dependencies: ["TarnReliability", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Tests/Reliability/Command"),
+        .testTarget(name: "ReliabilityTests", dependencies: ["TarnReliability", "TarnTable", "TarnStorage", "TarnTestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["TarnFuzz", "TarnTestSupport"]),
         .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),
         .testTarget(name: "TarnColumnarTests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "TarnParquetTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),
