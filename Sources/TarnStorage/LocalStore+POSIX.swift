@@ -62,7 +62,10 @@ extension LocalStore {
             var next = openat(fd, name, directoryFlags)
             if next < 0 && errno == ENOENT && create {
                 if mkdirat(fd, name, 0o755) == 0 {
-                    if durable { _ = fsync(fd) }
+                    if durable {
+                        _ = fsync(fd)
+                        syncs.withLock { $0.directories += 1 }
+                    }
                 } else if errno != EEXIST {
                     let e = errno
                     closeFD(fd)
@@ -184,7 +187,7 @@ extension LocalStore {
         var closed = false
         do {
             try bytes.withUnsafeBytes { try writeAll(fd, $0, key: key) }
-            if durable && fsync(fd) != 0 { throw failure("fsync", errno, key: key) }
+            try syncFile(fd, key: key)
             closed = true
             if closeFD(fd) != 0 { throw failure("close", errno, key: key) }
         } catch {
@@ -200,6 +203,14 @@ extension LocalStore {
     func syncDirectory(_ dirfd: Int32, key: String) throws {
         guard durable else { return }
         if fsync(dirfd) != 0 && errno != EINVAL { throw failure("fsync of the directory", errno, key: key) }
+        syncs.withLock { $0.directories += 1 }
+    }
+
+    /// fsyncs a written file before it is published (when durable).
+    func syncFile(_ fd: Int32, key: String) throws {
+        guard durable else { return }
+        if fsync(fd) != 0 { throw failure("fsync", errno, key: key) }
+        syncs.withLock { $0.files += 1 }
     }
 
     /// Reads exactly `count` bytes at `offset` of `fd` with pread.

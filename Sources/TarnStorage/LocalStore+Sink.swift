@@ -74,7 +74,7 @@ final class LocalStoreSink: ObjectSink {
         precondition(!finished, "close of a closed or aborted sink for '\(key)'")
         do {
             try flush()
-            if store.durable && fsync(fd) != 0 { throw store.failure("fsync", errno, key: key) }
+            try store.syncFile(fd, key: key)
             if temporaryName.isEmpty {
                 // Unnamed file: link it at the key; when the key exists, link it at a temporary
                 // name and rename that over the key (a replace).

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 import TarnParquet
 
 /// Objects are regular files under `root`; key "a/b/c" is the file `root/a/b/c`.
@@ -25,6 +26,13 @@ public final class LocalStore: ObjectStore {
     public let durable: Bool
     /// A descriptor of the root directory; every path is resolved relative to it.
     let rootFD: Int32
+    /// fsyncs made so far: files, directories (what the durability tests count).
+    let syncs = Mutex<(files: Int, directories: Int)>((0, 0))
+
+    /// Files fsynced so far by this store (each put, putIfAbsent and sink close syncs one when durable).
+    public var syncedFiles: Int { syncs.withLock { $0.files } }
+    /// Directories fsynced so far (after each rename or link, and after creating a directory).
+    public var syncedDirectories: Int { syncs.withLock { $0.directories } }
 
     public var location: String { root }
 
@@ -132,7 +140,7 @@ public final class LocalStore: ObjectStore {
         if let fd = createAnonymous(in: dirfd) {
             defer { closeFD(fd) }
             try bytes.withUnsafeBytes { try writeAll(fd, $0, key: key) }
-            if durable && fsync(fd) != 0 { throw failure("fsync", errno, key: key) }
+            try syncFile(fd, key: key)
             guard try linkAnonymous(fd, as: leaf, in: dirfd, key: key) else {
                 _ = try statEntry(dirfd, leaf, key: key)   // a link at the key is refused, not reported as taken
                 return false

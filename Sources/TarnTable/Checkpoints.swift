@@ -18,6 +18,7 @@ public enum Checkpoints {
 
     /// Writes a classic checkpoint of `snapshot` and points `_last_checkpoint` at it.
     public static func write(_ table: Table, _ snapshot: Snapshot) throws {
+        try TableFeatures.checkWrite(snapshot.protocolAction, snapshot.metadata, table: table.location)
         var state = snapshot.state
         let retention = TableProperties(snapshot.configuration).deletedFileRetentionMillis
         state.expireTombstones(before: Int64(Date().timeIntervalSince1970 * 1000) - retention)

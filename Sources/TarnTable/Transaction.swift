@@ -41,13 +41,15 @@ public struct Transaction {
     /// Commits; returns the version. Throws concurrentModification after a real conflict or
     /// when retries run out.
     public func commit() throws -> CommitOutcome {
+        // Every commit path checks here too: a newer writer's features are never written to.
+        if let s = readSnapshot { try TableFeatures.checkWrite(s.protocolAction, s.metadata, table: table.location) }
         var version = (readSnapshot?.version ?? -1) + 1
         var lastICT = readSnapshot?.state.commitInfo?.inCommitTimestamp
         var retries = 0
         var backoffMicros: UInt32 = 500
         for _ in 0 ..< maxAttempts {
             let bytes = ActionCodec.commitBytes([.commitInfo(commitInfo(ict: lastICT))] + actions)
-            if try table.store.putIfAbsent(LogNames.commit(version), bytes) {
+            if try create(LogNames.commit(version), bytes) {
                 return CommitOutcome(version: version, committed: true, retries: retries)
             }
             // Lost the race at `version`: check every winner up to the newest.
@@ -65,6 +67,20 @@ public struct Transaction {
         }
         throw TarnError(.concurrentModification, "gave up after \(maxAttempts) attempts: other writers kept committing (last tried version \(version))",
                         table: table.location, version: version)
+    }
+
+    /// putIfAbsent of the commit file. When the store throws `.io` the bytes may still have landed
+    /// (a failed fsync, a lost reply), and a caller that then deletes its data files would leave a
+    /// committed version pointing at missing files; so the key is read back: our bytes (unique by
+    /// txnId) mean the commit landed, other bytes that another writer won, none that it failed.
+    private func create(_ key: String, _ bytes: [UInt8]) throws -> Bool {
+        do {
+            return try table.store.putIfAbsent(key, bytes)
+        } catch let error as TarnError where error.code == .io {
+            let stored: [UInt8]
+            do { stored = try table.store.get(key) } catch let e as TarnError where e.code == .notFound { throw error }
+            return stored == bytes
+        }
     }
 
     private func winningCommits(from version: Int64) throws -> [(Int64, [Action])] {
