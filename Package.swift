@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "tarn-reliability", dependencies: ["TarnReliability", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Tests/Reliability/Command"),
         .testTarget(name: "ReliabilityTests", dependencies: ["TarnReliability", "TarnTable", "TarnStorage", "TarnTestSupport"]),
-        .testTarget(name: "FuzzTests", dependencies: ["TarnFuzz", "TarnTestSupport"]),
+        .testTarget(name: "FuzzTests", dependencies: ["TarnFuzz", "TarnTestSupport"], exclude: ["Regressions"]),
         .testTarget(name: "TarnCodecsTests", dependencies: ["TarnCodecs", "TarnTestSupport"]),
         .testTarget(name: "TarnColumnarTests", dependencies: ["TarnColumnar", "TarnTestSupport"]),
         .testTarget(name: "TarnParquetTests", dependencies: ["TarnParquet", "TarnColumnar", "TarnTestSupport"]),

@@ -23,6 +23,7 @@ extension ExprSyntax {
             return try wordPrimary(w, at: at)
         case .symbol("("):
             try advance()
+            try grow()
             let e = try expression()
             try expectSymbol(")", "to close '(' at position \(at + 1)")
             return e
@@ -79,6 +80,7 @@ extension ExprSyntax {
             throw error("unknown function '\(name)' (known: \(ExprFunctions.knownNames))", at: at)
         }
         try advance()
+        try grow()
         try expectSymbol("(", "after the function name")
         var args: [Expr] = []
         if !isSymbol(")") {
@@ -96,6 +98,7 @@ extension ExprSyntax {
     /// CASE [operand] WHEN … THEN … [WHEN …]* [ELSE …] END (after CASE).
     mutating func caseExpression() throws -> Expr {
         if isKeyword("end") || isKeyword("else") { throw expected("WHEN in CASE") }
+        try grow(2)   // CASE and the comparisons of its WHENs
         let operand: Expr? = isKeyword("when") ? nil : try expression()
         var clauses: [Expr.WhenClause] = []
         while try takeKeyword("when") {
@@ -114,6 +117,7 @@ extension ExprSyntax {
     /// matching ')' and parsed by SchemaParser.parseType, so every schema type name works.
     mutating func castExpression() throws -> Expr {
         try expectSymbol("(", "after CAST")
+        try grow()
         let value = try expression()
         guard isKeyword("as") else { throw expected("AS in CAST(… AS type)") }
         let typeStart = lexer.i
@@ -148,6 +152,7 @@ extension ExprSyntax {
             }
             lexer.i = end
             try advance()
+            try grow()
             e = .cast(e, type)
         }
         return e

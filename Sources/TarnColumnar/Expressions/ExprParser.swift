@@ -53,6 +53,13 @@ public enum ExprParser {
 struct ExprSyntax {
     var lexer: ExprLexer
     var token: ExprToken
+    /// Operators, calls and parentheses read so far: a bound on the depth of the tree, so that
+    /// hostile text cannot make parsing, binding, evaluating or freeing it exhaust the stack.
+    var composite = 0
+    static let maxComposite = 1000
+    /// Sub-expressions (parentheses, arguments, CASE and CAST parts) open around the current token.
+    var nesting = 0
+    static let maxNesting = 128
 
     init(_ text: String) throws {
         lexer = ExprLexer(text)
@@ -66,6 +73,14 @@ struct ExprSyntax {
     func expected(_ what: String) -> TarnError { error("expected \(what), found \(token.display)") }
 
     mutating func advance() throws { token = try lexer.next() }
+
+    /// Counts `nodes` more operator nodes (or a nesting level), failing past `maxComposite`.
+    mutating func grow(_ nodes: Int = 1) throws {
+        composite += nodes
+        guard composite <= ExprSyntax.maxComposite else {
+            throw error("expression too complex: more than \(ExprSyntax.maxComposite) operators, calls and parentheses")
+        }
+    }
 
     /// The token after the current one, without consuming anything.
     func peekSecond() throws -> ExprToken {
@@ -106,22 +121,38 @@ struct ExprSyntax {
 
     // MARK: precedence levels
 
-    mutating func expression() throws -> Expr { try disjunction() }
+    mutating func expression() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= ExprSyntax.maxNesting else {
+            throw error("expression nested deeper than \(ExprSyntax.maxNesting) levels")
+        }
+        return try disjunction()
+    }
 
     mutating func disjunction() throws -> Expr {
         var e = try conjunction()
-        while try takeKeyword("or") { e = .or(e, try conjunction()) }
+        while try takeKeyword("or") {
+            try grow()
+            e = .or(e, try conjunction())
+        }
         return e
     }
 
     mutating func conjunction() throws -> Expr {
         var e = try negation()
-        while try takeKeyword("and") { e = .and(e, try negation()) }
+        while try takeKeyword("and") {
+            try grow()
+            e = .and(e, try negation())
+        }
         return e
     }
 
     mutating func negation() throws -> Expr {
-        if try takeKeyword("not") { return .not(try negation()) }
+        if try takeKeyword("not") {
+            try grow()
+            return .not(try negation())
+        }
         return try predicate()
     }
 
@@ -135,14 +166,18 @@ struct ExprSyntax {
         while true {
             if case let .symbol(s) = token.kind, let op = ExprSyntax.comparisons[s] {
                 try advance()
+                try grow()
                 e = .compare(op, e, try additive())
             } else if try takeKeyword("is") {
+                try grow(2)   // IS DISTINCT FROM makes two nodes
                 e = try isSuffix(e)
             } else if isKeyword("not"), let k = try? peekSecond(), case let .word(w) = k.kind,
                       ["in", "between", "like"].contains(w.lowercased()) {
                 try advance()
+                try grow()
                 e = try negatableSuffix(e, negated: true)
             } else if isKeyword("in") || isKeyword("between") || isKeyword("like") {
+                try grow()
                 e = try negatableSuffix(e, negated: false)
             } else {
                 return e
@@ -181,22 +216,29 @@ struct ExprSyntax {
 
     mutating func additive() throws -> Expr {
         var e = try multiplicative()
-        while true {
+        while try isArithmetic(["+", "-", "||"]) {
             if try takeSymbol("+") { e = .arithmetic(.add, e, try multiplicative()) }
             else if try takeSymbol("-") { e = .arithmetic(.subtract, e, try multiplicative()) }
             else if try takeSymbol("||") { e = .concat(e, try multiplicative()) }
-            else { return e }
         }
+        return e
     }
 
     mutating func multiplicative() throws -> Expr {
         var e = try unary()
-        while true {
+        while try isArithmetic(["*", "/", "%"]) {
             if try takeSymbol("*") { e = .arithmetic(.multiply, e, try unary()) }
             else if try takeSymbol("/") { e = .arithmetic(.divide, e, try unary()) }
             else if try takeSymbol("%") { e = .arithmetic(.remainder, e, try unary()) }
-            else { return e }
         }
+        return e
+    }
+
+    /// True (and one more node counted) when the token is one of the binary `symbols`.
+    mutating func isArithmetic(_ symbols: [String]) throws -> Bool {
+        guard case let .symbol(s) = token.kind, symbols.contains(s) else { return false }
+        try grow()
+        return true
     }
 
     /// '-' unary | '+' unary | primary. A minus directly before a number is part of the literal
@@ -208,6 +250,7 @@ struct ExprSyntax {
                 try advance()
                 return try ExprLiterals.number("-" + text, at: at, self)
             }
+            try grow()
             return .negate(try unary())
         }
         if try takeSymbol("+") { return try unary() }

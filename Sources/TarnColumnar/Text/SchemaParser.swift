@@ -57,6 +57,9 @@ public enum SchemaParser {
 private struct Parser {
     let chars: [Character]
     var i = 0
+    /// Nesting of array/map/struct types being read: bounded so hostile text cannot exhaust the stack.
+    var depth = 0
+    static let maxDepth = 64
 
     init(_ chars: [Character]) { self.chars = chars }
 
@@ -157,6 +160,9 @@ private struct Parser {
     mutating func type() throws -> (type: DataType, position: Int) {
         skipSpaces()
         let start = i
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maxDepth else { throw error("types nested deeper than \(Parser.maxDepth)") }
         guard let w = word() else { throw error("expected a type") }
         let lower = w.lowercased()
         switch lower {

@@ -36,6 +36,8 @@ struct ValueDecoder {
                                   dictionary: ValueAccumulator, into acc: inout ValueAccumulator) throws {
         guard count > 0 else { return }
         guard src.count >= 1 else { throw TarnError.corruption("empty dictionary-index section", offset: base) }
+        // Every index is out of range of an empty dictionary: fail before decoding `count` indices.
+        guard dictionary.count > 0 else { throw TarnError.corruption("\(count) dictionary indices into an empty dictionary", offset: base) }
         let bitWidth = Int(src[0])
         guard bitWidth <= 32 else { throw TarnError.corruption("dictionary index bit width \(bitWidth)", offset: base) }
         var indices = scratch.take(count)
