@@ -21,7 +21,7 @@ struct LineReader {
         let fp = try Self.open(path)
         defer { fclose(fp) }
         var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: chunkBytes)
+        var chunk = [UInt8](repeating: 0, count: Self.chunkSize(path, limit: chunkBytes))
         var line = 0
         var first = true
         while true {
@@ -54,6 +54,13 @@ struct LineReader {
         if s < e { try body(b, s, e, line) }
     }
 
+    /// A small file needs a chunk only as big as itself (plus one byte to see the end).
+    private static func chunkSize(_ path: String, limit: Int) -> Int {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_size >= 0 else { return limit }
+        return max(1, min(limit, Int(st.st_size) + 1))
+    }
+
     private static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 13 || c == 10 }
 
     private static func newline(in b: [UInt8], from: Int) -> Int? {
@@ -74,7 +81,7 @@ struct LineReader {
     private func forChunks(_ body: (ArraySlice<UInt8>) -> Void) throws {
         let fp = try Self.open(path)
         defer { fclose(fp) }
-        var chunk = [UInt8](repeating: 0, count: chunkBytes)
+        var chunk = [UInt8](repeating: 0, count: Self.chunkSize(path, limit: chunkBytes))
         while true {
             let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, fp) }
             if n == 0 {
