@@ -1,7 +1,9 @@
 // MemoryStore+Faults: fault injection for tests (issue 7 item 2, spec/storage.md "Faults").
 // Owns the Fault kinds, the key matcher, arming (`inject(_:times:)`), consumption as faults
 // fire, and the statistics of fired faults. A fault fires on the next matching operation where
-// it changes the outcome, is consumed by firing, and is counted in `injectedCount`.
+// it changes the outcome (an "opportunity"), or on the (n+1)-th with `inject(_:after: n)`; it is
+// consumed by firing and counted in `injectedCount`; opportunities passed over are counted in
+// `passedOpportunities` (a sweep's dry run arms `after: .max` to count the positions).
 import TarnParquet
 
 extension MemoryStore {
@@ -65,12 +67,30 @@ extension MemoryStore {
     struct ArmedFault {
         var fault: Fault
         var remaining: Int
+        /// Opportunities still to pass over before the first firing.
+        var skip: Int
     }
 
-    /// Arms `fault` for its next `times` firings (in injection order among faults of one kind).
-    public func inject(_ fault: Fault, times: Int = 1) {
+    /// Arms `fault` for its next `times` firings (in injection order among faults of one kind),
+    /// after passing over its first `skip` opportunities (operations where it would have fired).
+    /// `skip: .max` never fires: a dry run that counts opportunities with `passedOpportunities`.
+    public func inject(_ fault: Fault, times: Int = 1, after skip: Int = 0) {
         precondition(times > 0, "inject(\(fault.kind), times: \(times)): times must be positive")
-        state.withLock { $0.armed.append(ArmedFault(fault: fault, remaining: times)) }
+        precondition(skip >= 0, "inject(\(fault.kind), after: \(skip)): skip must not be negative")
+        state.withLock { $0.armed.append(ArmedFault(fault: fault, remaining: times, skip: skip)) }
+    }
+
+    /// Opportunities of `kind` that armed faults passed over (see `inject(_:times:after:)`).
+    public func passedOpportunities(_ kind: Fault.Kind) -> Int {
+        state.withLock { $0.passed[kind] ?? 0 }
+    }
+
+    /// Resets the fired and passed-over counts (armed faults stay armed).
+    public func resetFaultCounts() {
+        state.withLock {
+            $0.fired.removeAll()
+            $0.passed.removeAll()
+        }
     }
 
     /// Disarms every fault not yet fired.
@@ -95,11 +115,13 @@ extension MemoryStore {
 }
 
 extension MemoryStore.State {
-    /// Fires (consumes one firing of) the first armed fault of `kind` whose matcher accepts `key`.
+    /// Fires (consumes one firing of) the first armed fault of `kind` whose matcher accepts `key`,
+    /// or, while that fault is still skipping, passes the opportunity over.
     mutating func take(_ kind: MemoryStore.Fault.Kind, key: String) -> MemoryStore.Fault? {
         guard let i = armed.firstIndex(where: { $0.fault.kind == kind && $0.fault.match.matches(key) }) else {
             return nil
         }
+        if passOver(at: i) { return nil }
         return fire(at: i)
     }
 
@@ -108,10 +130,19 @@ extension MemoryStore.State {
         for (i, armedFault) in armed.enumerated() where armedFault.fault.kind == .listingGap {
             let match = armedFault.fault.match
             guard listing.contains(where: { match.matches($0.key) }) else { continue }
+            if passOver(at: i) { return }
             listing.removeAll { match.matches($0.key) }
             _ = fire(at: i)
             return
         }
+    }
+
+    /// Whether the fault at `i` is still skipping (then one opportunity is passed over).
+    private mutating func passOver(at i: Int) -> Bool {
+        guard armed[i].skip > 0 else { return false }
+        armed[i].skip -= 1
+        passed[armed[i].fault.kind, default: 0] += 1
+        return true
     }
 
     private mutating func fire(at i: Int) -> MemoryStore.Fault {

@@ -48,6 +48,7 @@ public final class MemoryStore: ObjectStore {
         var lastStamp = Int64.min
         var armed: [ArmedFault] = []
         var fired: [Fault.Kind: Int] = [:]
+        var passed: [Fault.Kind: Int] = [:]
         var stats = Stats()
 
         /// The stamp the next write gets; `consume` advances the clock.
@@ -98,6 +99,19 @@ public final class MemoryStore: ObjectStore {
 
     /// How many objects the store holds.
     public var count: Int { state.withLock { $0.objects.count } }
+
+    /// A new store holding a copy of every object (keys, bytes and modification times) and the
+    /// clock; no faults are armed and the statistics start at zero.
+    public func clone(name: String) -> MemoryStore {
+        let copy = MemoryStore(name: name)
+        let (objects, clock, last) = state.withLock { ($0.objects, $0.manualClock, $0.lastStamp) }
+        copy.state.withLock {
+            $0.objects = objects
+            $0.manualClock = clock
+            $0.lastStamp = last
+        }
+        return copy
+    }
 
     // MARK: ObjectStore
 

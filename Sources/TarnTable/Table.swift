@@ -41,9 +41,24 @@ public final class Table: Sendable {
             if let s = try? advancedLatest() { return s }
             if let hinted = try? hintedSegment(), let s = try? Snapshot.load(self, hinted) { return remember(s) }
         }
-        let segment = try LogSegment(files: try logFiles(), target: version, table: location)
-        let s = try Snapshot.load(self, segment)
+        let files = try logFiles()
+        let segment = try LogSegment(files: files, target: version, table: location)
+        let s: Snapshot
+        do {
+            s = try Snapshot.load(self, segment)
+        } catch let e as TarnError where e.code == .corruption && (e.file?.contains(".checkpoint.") ?? false) {
+            s = try loadWithoutCheckpoint(files, segment, version: version, error: e)
+        }
         return version == nil ? remember(s) : s
+    }
+
+    /// A checkpoint that does not read (torn by a crash mid-write on a store without atomic
+    /// replace, as Spark also tolerates): the snapshot from an older checkpoint and the commits.
+    private func loadWithoutCheckpoint(_ files: [LogFile], _ segment: LogSegment, version: Int64?, error: TarnError) throws -> Snapshot {
+        guard let bad = segment.checkpointVersion,
+              let fallback = try? LogSegment(files: files.filter { !($0.isCheckpoint && $0.version == bad) }, target: version, table: location)
+        else { throw error }
+        return try Snapshot.load(self, fallback)
     }
 
     private func remember(_ s: Snapshot) -> Snapshot {

@@ -208,4 +208,50 @@ import TarnStorage
         #expect(shared.counter.load(ordering: .relaxed) == 50)
         #expect(s.count == 150 && s.injectedCount == 50)
     }
+
+    // MARK: Fault positions and clones
+
+    @Test func faultAfterSkipFiresOnTheNthOpportunity() throws {
+        let s = MemoryStore()
+        s.inject(.failPut(.suffix(".json")), after: 2)
+        try s.put("a.parquet", [1])                      // not an opportunity: no match
+        try s.put("0.json", [1])
+        try s.put("1.json", [1])
+        expectTarnError(.io) { try s.put("2.json", [1]) }
+        #expect(s.passedOpportunities(.failPut) == 2 && s.injectedCount(.failPut) == 1 && s.pendingFaults == 0)
+        s.inject(.lostRace(rival: [9]), after: 1)
+        #expect(try s.putIfAbsent("0.json", [1]) == false)  // exists: not an opportunity
+        #expect(try s.putIfAbsent("3.json", [1]))
+        #expect(try s.putIfAbsent("4.json", [1]) == false)
+        #expect(try s.get("4.json") == [9])
+        s.inject(.listingGap(omitting: .exact("1.json")), after: 1)
+        #expect(try s.list(prefix: "").count == 5)       // a.parquet, 0, 1, 3 and 4.json: passed over
+        #expect(try s.list(prefix: "").map(\.key) == ["0.json", "3.json", "4.json", "a.parquet"])
+        s.resetFaultCounts()
+        #expect(s.injectedCount == 0 && s.passedOpportunities(.failPut) == 0)
+    }
+
+    @Test func aProbeWithSkipMaxCountsOpportunitiesAndNeverFires() throws {
+        let s = MemoryStore()
+        for kind in [MemoryStore.Fault.failGet(), .failSync(), .failDelete()] { s.inject(kind, after: .max) }
+        try s.put("a", [1])
+        try s.put("b", [2])
+        _ = try s.get("a")
+        _ = try s.head("b")
+        try s.delete("a")
+        #expect(s.passedOpportunities(.failSync) == 2 && s.passedOpportunities(.failGet) == 2)
+        #expect(s.passedOpportunities(.failDelete) == 1 && s.injectedCount == 0 && s.count == 1)
+    }
+
+    @Test func cloneCopiesObjectsAndTimesButNotFaults() throws {
+        let s = MemoryStore()
+        s.setClock(1_000)
+        try s.put("a", [1, 2])
+        s.inject(.failPut())
+        let c = s.clone(name: "copy")
+        try c.put("b", [3])                              // the fault stayed with the original
+        #expect(try c.get("a") == [1, 2] && c.count == 2 && s.count == 1)
+        #expect(try c.head("a").lastModifiedMillis == 1_000 && c.head("b").lastModifiedMillis == 1_001)
+        #expect(c.stats.puts == 1 && s.pendingFaults == 1)
+    }
 }
