@@ -64,7 +64,7 @@ extension Demo {
         var generator = EventsGenerator(seed: 77)
         let fresh = generator.batches(rows: 900)
         let offset = Int64(rows) + 1
-        let shifted = try fresh.map { b -> RecordBatch in
+        let shifted = fresh.map { b -> RecordBatch in
             var cols = b.columns
             if case let .int64(ids) = b.columns[0].storage {
                 cols[0] = Column(type: .long, count: b.count, validity: nil, storage: .int64(ids.map { $0 + offset }))
