@@ -4,6 +4,7 @@
 // table that recommends NONE; a missing path or a directory that is no table exits 1.
 import Foundation
 import Testing
+import TarnTestSupport
 import TarnColumnar
 
 @Suite struct InspectCLITests {

@@ -5,6 +5,7 @@
 // in the final table exactly once; a final optimize leaves nothing to do.
 import Foundation
 import Testing
+import TarnTestSupport
 import TarnColumnar
 
 @Suite struct OptimizeConcurrencyTests {

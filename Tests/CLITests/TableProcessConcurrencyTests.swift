@@ -3,6 +3,7 @@
 // every row exactly once. Repeated idempotent txn writes from several processes add nothing.
 import Foundation
 import Testing
+import TarnTestSupport
 import TarnColumnar
 
 @Suite struct TableProcessConcurrencyTests {

@@ -7,40 +7,9 @@ import TarnReliability
 import TarnStorage
 import TarnTestSupport
 
-/// The built `tarn` (the lookup of Tests/CLITests/CLITests.swift): $TARN_BIN, else beside the
-/// test bundle / runner, else in the scratch directories of this package (newest first).
-enum CrashTarnBinary {
-    static let path: String? = {
-        let fm = FileManager.default
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["TARN_BIN"] { candidates.append(env) }
-        var dirs: [URL] = []
-        if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") { dirs.append(URL(fileURLWithPath: exe).deletingLastPathComponent()) }
-        dirs.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-        for b in Bundle.allBundles { dirs.append(b.bundleURL.deletingLastPathComponent()) }
-        dirs += dirs.map { $0.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
-        candidates += dirs.map { $0.appendingPathComponent("tarn").path }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        if let scratch = try? fm.contentsOfDirectory(atPath: root.path) {
-            let built = scratch.filter { $0.hasPrefix(".build") }.map { root.appendingPathComponent($0).appendingPathComponent("debug/tarn").path }
-            candidates += built.sorted { modified($0) > modified($1) }
-        }
-        return candidates.first { fm.isExecutableFile(atPath: $0) }
-    }()
-
-    static func modified(_ path: String) -> Date {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
-    }
-
-    static func require() throws -> String {
-        guard let path else { throw HarnessFailure("the tarn binary was not found: run `swift build` (or set TARN_BIN)") }
-        return path
-    }
-}
-
 @Suite(.serialized) struct CrashTests {
     static func run(seed: UInt64, kills: Int) throws -> CrashReport {
-        let options = CrashOptions(tarn: try CrashTarnBinary.require(), seed: seed, kills: kills)
+        let options = CrashOptions(tarn: try TarnBinary.require(), seed: seed, kills: kills)
         print("crash test: seed \(seed), \(kills) kills (repeat with TARN_SEED=\(seed))")
         let report = try CrashHarness(options).run()
         print(report.description)
@@ -67,7 +36,7 @@ enum CrashTarnBinary {
 
     /// A small table made by the real binary: create plus one append of ids 1…3.
     static func smallTable() throws -> (dir: String, table: String) {
-        let tarn = try CrashTarnBinary.require()
+        let tarn = try TarnBinary.require()
         let dir = NSTemporaryDirectory() + "tarn-crash-checker-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let rows = (1 ... 3).map { CrashRow(id: $0, k: $0 % 2, v: $0 * 10, s: "s\($0)").jsonLine }

@@ -70,18 +70,9 @@ import TarnTestSupport
     }
 
     /// Every operation that reads the table's data files.
-    static let readingOperations: [(String, @Sendable (Table) throws -> Void)] = [
+    static let readingOperations = ownReadingOperations + T.dataOperations
+    static let ownReadingOperations: [T.Operation] = [
         ("scan", { t in _ = try T.rows(t) }),
-        ("delete", { t in _ = try t.delete(where: T.equals("id", .int(1))) }),
-        ("update", { t in _ = try t.update(set: "cat = 'z'", where: nil) }),
-        ("merge", { t in _ = try t.merge(source: [try T.batch([T.row(1), T.row(2)])], on: "target.id = source.id",
-                                         clauses: [.matchedUpdate(set: "*"), .notMatchedInsert()]) }),
-        ("optimize", { t in _ = try t.optimize() }),
-        ("zorder", { t in
-            var o = OptimizeOptions()
-            o.zOrderBy = ["id", "cat"]
-            _ = try t.optimize(o)
-        }),
         ("changes", { t in try t.changes(fromVersion: 1).read { _ in } }),
         ("add constraint", { t in _ = try t.addConstraint(name: "positive", expression: "id > 0") }),
     ]

@@ -46,4 +46,20 @@ enum T {
             return Bitmap((0 ..< batch.count).map { c.value(at: $0) == value })
         }
     }
+
+    /// Operations that read every data file and may commit: DELETE, UPDATE, MERGE, OPTIMIZE, Z-order.
+    typealias Operation = (String, @Sendable (Table) throws -> Void)
+
+    static let dataOperations: [Operation] = [
+        ("delete", { t in _ = try t.delete(where: T.equals("id", .int(1))) }),
+        ("update", { t in _ = try t.update(set: "cat = 'z'", where: nil) }),
+        ("merge", { t in _ = try t.merge(source: [try T.batch([T.row(1), T.row(2)])], on: "target.id = source.id",
+                                         clauses: [.matchedUpdate(set: "*"), .notMatchedInsert()]) }),
+        ("optimize", { t in _ = try t.optimize() }),
+        ("zorder", { t in
+            var o = OptimizeOptions()
+            o.zOrderBy = ["id", "cat"]
+            _ = try t.optimize(o)
+        }),
+    ]
 }

@@ -9,19 +9,10 @@ import TarnTestSupport
 
 @Suite struct WriterFeatureTests {
     /// Every operation that writes: commits, checkpoints and deletions.
-    static let writingOperations: [(String, @Sendable (Table) throws -> Void)] = [
+    static let writingOperations = ownWritingOperations + T.dataOperations
+    static let ownWritingOperations: [T.Operation] = [
         ("append", { t in _ = try t.write([try T.batch([T.row(9)])]) }),
         ("overwrite", { t in _ = try t.write([try T.batch([T.row(9)])], options: WriteOptions(mode: .overwrite)) }),
-        ("delete", { t in _ = try t.delete(where: T.equals("id", .int(1))) }),
-        ("update", { t in _ = try t.update(set: "cat = 'z'", where: nil) }),
-        ("merge", { t in _ = try t.merge(source: [try T.batch([T.row(1), T.row(2)])], on: "target.id = source.id",
-                                         clauses: [.matchedUpdate(set: "*"), .notMatchedInsert()]) }),
-        ("optimize", { t in _ = try t.optimize() }),
-        ("zorder", { t in
-            var o = OptimizeOptions()
-            o.zOrderBy = ["id", "cat"]
-            _ = try t.optimize(o)
-        }),
         ("vacuum", { t in _ = try t.vacuum(VacuumOptions(retentionHours: 0, mode: .full, force: true)) }),
         ("restore", { t in _ = try t.restore(toVersion: 0) }),
         ("add constraint", { t in _ = try t.addConstraint(name: "positive", expression: "id > 0") }),
