@@ -30,8 +30,21 @@ public final class Table: Sendable {
     public var location: String { store.location }
 
     /// Every protocol file of `_delta_log/` (after `startAfter` when given), sorted.
+    /// A listing taken while other writers create commits can show commit v+2 without v+1: the
+    /// directory is read in hash order, not creation order (found by the load harness). Commit v
+    /// is only ever created after v-1 exists, so each hole is probed by key; a commit that is
+    /// really missing stays missing, and LogSegment reports it as corruption.
     public func logFiles(startAfter: String? = nil) throws -> [LogFile] {
-        try store.list(prefix: LogNames.directory, startAfter: startAfter).compactMap(LogNames.parse)
+        let listed = try store.list(prefix: LogNames.directory, startAfter: startAfter).compactMap(LogNames.parse)
+        let commits = listed.filter { $0.kind == .commit }.map(\.version)
+        guard let first = commits.first, let last = commits.last, last - first + 1 > Int64(commits.count) else { return listed }
+        let present = Set(commits)
+        var found: [LogFile] = []
+        for v in first ... last where !present.contains(v) {
+            guard let meta = try? store.head(LogNames.commit(v)), let file = LogNames.parse(meta) else { continue }
+            found.append(file)
+        }
+        return found.isEmpty ? listed : (listed + found).sorted { $0.key < $1.key }   // log keys are ASCII: byte order
     }
 
     /// The snapshot at `version` (the latest when nil).
