@@ -15,8 +15,12 @@ extension Temporal {
     /// `hasZone` reports whether the text carried a zone.
     public static func parseTimestamp(_ text: some StringProtocol) -> (micros: Int64, hasZone: Bool)? {
         var p = Scanner(Array(text.utf8))
+        // Years run to 7 digits, far past what fits in Int64 microseconds (±292,000 years):
+        // out-of-range text is nil, like any other malformed timestamp.
         guard let days = p.date() else { return nil }
-        var micros = days * microsPerDay
+        let (dayMicros, overflow) = days.multipliedReportingOverflow(by: microsPerDay)
+        guard !overflow else { return nil }
+        var micros = dayMicros
         if p.atEnd { return (micros, false) }
         guard p.take(UInt8(ascii: "T")) || p.take(UInt8(ascii: " ")) || p.take(UInt8(ascii: "t")) else { return nil }
         guard let h = p.digits(2), p.take(UInt8(ascii: ":")), let mi = p.digits(2), h < 24, mi < 60 else { return nil }
@@ -30,11 +34,14 @@ extension Temporal {
                 frac = f
             }
         }
-        micros += (h * 3600 + mi * 60 + s) * microsPerSecond + frac
+        let (timed, late) = micros.addingReportingOverflow((h * 3600 + mi * 60 + s) * microsPerSecond + frac)
+        guard !late else { return nil }
+        micros = timed
         p.skipSpaces()
         if p.atEnd { return (micros, false) }
         guard let offset = p.zoneOffsetSeconds(), p.atEnd else { return nil }
-        return (micros - offset * microsPerSecond, true)
+        let (utc, shifted) = micros.subtractingReportingOverflow(offset * microsPerSecond)
+        return shifted ? nil : (utc, true)
     }
 
     /// A small cursor over ASCII bytes.
