@@ -19,4 +19,12 @@ import TarnColumnar
         let early = try #require(Temporal.parseTimestamp("-200000-01-01"))
         #expect(early.micros == Int64(try #require(Temporal.parseDate("-200000-01-01"))) * 86_400_000_000)
     }
+
+    @Test func fractionsPastMicrosecondsAreCut() throws {
+        let whole = try #require(Temporal.parseTimestamp("2024-01-02 03:04:05.123456"))
+        for digits in ["1234567", "12345678", "123456789"] {
+            #expect(Temporal.parseTimestamp("2024-01-02 03:04:05." + digits)?.micros == whole.micros, "\(digits)")
+        }
+        #expect(Temporal.parseTimestamp("2024-01-02 03:04:05.1234567890") == nil)
+    }
 }

@@ -92,8 +92,9 @@ struct ExprPruning {
             if case .decimal = type { return nil }
         }
         if case let .decimal(_, s) = type, case let .decimal(u) = v { return .string(Decimal128.format(u, scale: s)) }
-        // Value.coerced would hand this text to Temporal.parseTimestamp, which traps on it.
-        if case let .string(text) = v, ExprCast.fractionCut(text) != nil { return nil }
+        // Text with more fraction digits than statistics hold (7–9) is not used for pruning:
+        // coercing it against a timestamp column would cut it, and pruning stays conservative.
+        if case let .string(text) = v, ExprCast.hasSubMicrosecondFraction(text) { return nil }
         return v
     }
 

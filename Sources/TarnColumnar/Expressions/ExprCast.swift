@@ -40,21 +40,18 @@ public enum ExprCast {
         }
     }
 
-    /// Temporal.parseTimestamp with a guard: Temporal.Scanner.fraction traps on 7–9 fraction
-    /// digits (`for _ in n ..< 6` with n > 6), so such fractions are cut to 6 digits first — the
-    /// same truncation the parser means to apply. Remove once Temporal+Parse.swift is fixed.
+    /// Timestamp text to microseconds (Temporal.parseTimestamp: fractions past 6 digits are cut).
     public static func parseTimestamp(_ text: String) -> (micros: Int64, hasZone: Bool)? {
-        Temporal.parseTimestamp(fractionCut(text) ?? text)
+        Temporal.parseTimestamp(text)
     }
 
-    /// `text` with a 7–9 digit fraction cut to 6 digits, or nil when there is none.
-    static func fractionCut(_ text: String) -> String? {
+    /// Whether `text` has a 7–9 digit fraction (finer than a microsecond).
+    static func hasSubMicrosecondFraction(_ text: String) -> Bool {
         let chars = Array(text)
-        guard let dot = chars.firstIndex(of: ".") else { return nil }
+        guard let dot = chars.firstIndex(of: ".") else { return false }
         var end = dot + 1
         while end < chars.count, chars[end].isASCII, chars[end].isNumber { end += 1 }
-        guard (7 ... 9).contains(end - dot - 1) else { return nil }
-        return String(chars[..<(dot + 7)]) + String(chars[end...])
+        return (7 ... 9).contains(end - dot - 1)
     }
 
     static func toBoolean(_ v: Value) -> Value {
