@@ -1,6 +1,8 @@
-// LocalStore+Sink: streaming writes for large objects. Bytes go (in ≥ 1 MiB writes) to a
-// temporary file in the target's directory; close() fsyncs (when durable), renames it over the
-// key and fsyncs the directory; abort() or dropping an unclosed sink removes the temporary file.
+// LocalStore+Sink: streaming writes for large objects. Bytes go (in 1 MiB writes) to a temporary
+// file in the target's directory; close() fsyncs (when durable), renames it over the key and
+// fsyncs the directory; abort() or dropping an unclosed sink removes the temporary file. Once an
+// object passes 1 MiB its full buffers bypass the page cache (O_DIRECT, where the file system
+// takes it): a data file is written once and fsynced, so caching it only costs a copy.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +12,7 @@ import TarnParquet
 
 /// A LocalStore write in progress. Not thread-safe.
 final class LocalStoreSink: ObjectSink {
-    /// Bytes are handed to the kernel in writes of at least this size.
+    /// Bytes are handed to the kernel in writes of this size (the tail at close is shorter).
     static let bufferBytes = 1 << 20
     private let store: LocalStore
     private let key: String
@@ -19,7 +21,11 @@ final class LocalStoreSink: ObjectSink {
     private var temporaryName: String
     private var dirfd: Int32
     private var fd: Int32
-    private var buffer: [UInt8] = []
+    /// `bufferBytes` of page-aligned memory (direct I/O needs aligned buffers), `buffered` in use.
+    private let buffer: UnsafeMutableRawPointer
+    private var buffered = 0
+    /// Whether full buffers go around the page cache (off after the file system refuses once).
+    private var direct = LocalStoreSink.directSupported
     private var finished = false
     private(set) var bytesWritten = 0
 
@@ -41,39 +47,58 @@ final class LocalStoreSink: ObjectSink {
         self.key = key
         self.dirfd = dirfd
         leaf = String(parts[parts.count - 1])
-        buffer.reserveCapacity(Self.bufferBytes)
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.bufferBytes, alignment: Self.directAlignment)
     }
 
-    deinit { abort() }
+    deinit {
+        abort()
+        buffer.deallocate()
+    }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         precondition(!finished, "write to a closed or aborted sink for '\(key)'")
+        guard var from = bytes.baseAddress else { return }
         bytesWritten += bytes.count
-        var rest = bytes
-        if !buffer.isEmpty {
-            let take = min(rest.count, Self.bufferBytes - buffer.count)
-            buffer.append(contentsOf: rest.prefix(take))
-            rest = UnsafeRawBufferPointer(rebasing: rest.dropFirst(take))
-            if buffer.count < Self.bufferBytes { return }
-            try flush()
-        }
-        if rest.count >= Self.bufferBytes {
-            try store.writeAll(fd, rest, key: key)
-        } else {
-            buffer.append(contentsOf: rest)
+        var rest = bytes.count
+        while rest > 0 {
+            let take = min(rest, Self.bufferBytes - buffered)
+            (buffer + buffered).copyMemory(from: from, byteCount: take)
+            buffered += take
+            from += take
+            rest -= take
+            if buffered == Self.bufferBytes { try flush(full: true) }
         }
     }
 
-    private func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try store.writeAll(fd, $0, key: key) }
-        buffer.removeAll(keepingCapacity: true)
+    /// Writes out the buffer: a full one directly when allowed, the tail through the page cache.
+    private func flush(full: Bool) throws {
+        guard buffered > 0 else { return }
+        var done = 0
+        if direct && full && setDirect(true) { done = writeDirect() }
+        if direct && done < buffered { _ = setDirect(false) }
+        try store.writeAll(fd, UnsafeRawBufferPointer(start: buffer + done, count: buffered - done), key: key)
+        buffered = 0
+    }
+
+    /// Writes the buffer with O_DIRECT; returns the bytes written. A refusal (EINVAL: the file
+    /// system takes the flag but not the write) turns direct writes off; the caller writes the rest.
+    private func writeDirect() -> Int {
+        var done = 0
+        while done < buffered {
+            let n = writeFD(fd, buffer + done, buffered - done)
+            if n > 0 && n % Self.directAlignment == 0 { done += n; continue }
+            if n > 0 { return done + n }   // short, unaligned: the rest goes through the cache
+            if n < 0 && errno == EINTR { continue }
+            direct = false
+            return done
+        }
+        return done
     }
 
     func close() throws {
         precondition(!finished, "close of a closed or aborted sink for '\(key)'")
         do {
-            try flush()
+            try flush(full: false)
             try store.syncFile(fd, key: key)
             if temporaryName.isEmpty {
                 // Unnamed file: link it at the key; when the key exists, link it at a temporary
@@ -115,6 +140,32 @@ final class LocalStoreSink: ObjectSink {
         finished = true
         if dirfd >= 0 { closeFD(dirfd) }
         dirfd = -1
-        buffer = []
+        buffered = 0
+    }
+}
+
+extension LocalStoreSink {
+    /// Direct I/O wants buffers, lengths and offsets on the device's block; 4 KiB covers all.
+    static let directAlignment = 4096
+
+    #if os(Linux) && arch(x86_64)
+    static let directFlag: Int32 = 0o40000
+    #elseif os(Linux) && arch(arm64)
+    static let directFlag: Int32 = 0o200000
+    #else
+    static let directFlag: Int32 = 0
+    #endif
+    static let directSupported = directFlag != 0
+
+    /// Turns O_DIRECT on or off for the file; false when the file system refuses it (which also
+    /// turns direct writes off for this sink).
+    private func setDirect(_ on: Bool) -> Bool {
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0 else { direct = false; return false }
+        let wanted = on ? flags | Self.directFlag : flags & ~Self.directFlag
+        if wanted == flags { return true }
+        if fcntl(fd, F_SETFL, wanted) == 0 { return true }
+        direct = false
+        return false
     }
 }

@@ -11,8 +11,8 @@ import TarnStorage
 final class TempDir {
     let path: String
 
-    init() throws {
-        var template = Array("\(NSTemporaryDirectory())/tarn-store-XXXXXX".utf8CString)
+    init(under parent: String = NSTemporaryDirectory()) throws {
+        var template = Array("\(parent)/tarn-store-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw TarnError(.io, "mkdtemp failed: \(String(cString: strerror(errno)))")
         }
