@@ -81,8 +81,9 @@ struct FileLayout {
     }
 
     /// A writer of one partition's files; `under` is a directory before the partition directories
-    /// (`_change_data` for change data files).
-    func writer(store: any ObjectStore, partition key: [String?], under: String? = nil) -> DataFileWriter {
+    /// (`_change_data` for change data files). `parallel: false` encodes on the calling thread
+    /// only (for callers that run several writers side by side).
+    func writer(store: any ObjectStore, partition key: [String?], under: String? = nil, parallel: Bool = true) -> DataFileWriter {
         var values: [String: String?] = [:]
         var dirs: [String] = under.map { [$0] } ?? []
         for (n, i) in partitionIndices.enumerated() {
@@ -91,7 +92,9 @@ struct FileLayout {
             dirs.append(PartitionValues.directory(physical, key[n]))
         }
         let paths = statsPaths
-        return DataFileWriter(store: store, fileSchema: fileSchema, options: writerOptions, targetFileSizeBytes: targetFileSizeBytes,
+        var options = writerOptions
+        options.parallel = parallel
+        return DataFileWriter(store: store, fileSchema: fileSchema, options: options, targetFileSizeBytes: targetFileSizeBytes,
                               statsColumns: { paths.contains($0) }, directory: dirs.joined(separator: "/"), partitionValues: values)
     }
 }

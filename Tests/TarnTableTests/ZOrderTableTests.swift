@@ -4,7 +4,7 @@
 // for customer_id point and range predicates and for category equality, with both curves.
 import Foundation
 import Testing
-import TarnTable
+@testable import TarnTable
 import TarnTestSupport
 
 @Suite struct ZOrderTableTests {
@@ -60,17 +60,18 @@ import TarnTestSupport
         return Double(planned.skipped) / Double(planned.files.count + planned.skipped)
     }
 
-    @Test(arguments: [ZOrderCurve.morton, .hilbert])
-    func clusteringSkipsHalfTheFiles(curve: ZOrderCurve) throws {
+    @Test(arguments: [(ZOrderCurve.morton, 1), (.morton, 3), (.hilbert, 2)])
+    func clusteringSkipsHalfTheFiles(curve: ZOrderCurve, lanes: Int) throws {
         let table = try ZOrderTableTests.table(rows: 120_000, files: 40, seed: 99)
         let before = try ZOrderTableTests.ids(table)
         var o = OptimizeOptions()
         o.zOrderBy = ["customer_id", "category"]
         o.curve = curve
+        o.lanes = lanes
         let bytes = try table.snapshot().files.reduce(0) { $0 + $1.size }
         o.targetFileSizeBytes = Int(bytes / 50)   // clustered rows compress better: aim for about 40 files
         let r = try table.optimize(o)
-        print("z-order \(curve): \(r.filesRemoved) files (\(bytes) bytes) into \(r.filesAdded) files, target \(o.targetFileSizeBytes ?? 0)")
+        print("z-order \(curve), \(lanes) lanes: \(r.filesRemoved) files (\(bytes) bytes) into \(r.filesAdded) files, target \(o.targetFileSizeBytes ?? 0)")
         #expect(r.committed && (30 ... 55).contains(r.filesAdded), "\(r.filesAdded) files")
         #expect(try ZOrderTableTests.ids(table) == before)
         var rng = SeededRandom(seed: 7)
@@ -81,8 +82,27 @@ import TarnTestSupport
             range += try ZOrderTableTests.skipped(table, "customer_id BETWEEN \(k) AND \(k + 500)") / 10
         }
         for c in ZOrderTableTests.categories.prefix(10) { category += try ZOrderTableTests.skipped(table, "category = '\(c)'") / 10 }
-        print("z-order \(curve): files skipped: customer_id point \(point), range \(range), category \(category)")
+        print("z-order \(curve), \(lanes) lanes: files skipped: customer_id point \(point), range \(range), category \(category)")
         #expect(point >= 0.5 && range >= 0.5 && category >= 0.5, "point \(point) range \(range) category \(category)")
+    }
+
+    /// Lanes cut the sorted rows at whole estimated files and cover every row once.
+    @Test func lanesCoverTheRowsAtFileBoundaries() throws {
+        let table = try ZOrderTableTests.table(rows: 1_000, files: 2, seed: 1)
+        let s = try table.snapshot()
+        var o = OptimizeOptions()
+        o.zOrderBy = ["customer_id"]
+        for (rows, bytes, target, lanes) in [(1_000_000, Int64(100_000_000), 10_000_000, 2), (1_000_000, Int64(100_000_000), 10_000_000, 3),
+                                             (10, Int64(100), 1_000, 4), (999, Int64(1_000), 10, 7), (0, Int64(0), 10, 2)] {
+            o.targetFileSizeBytes = target
+            let rewrite = try OptimizeRewrite(table: table, snapshot: s, options: o, plan: OptimizePlan(
+                bins: [], consideredFiles: 0, skippedFiles: 0, targetFileSizeBytes: target))
+            let ranges = rewrite.laneRanges(rows: rows, bytes: bytes, lanes: lanes)
+            let rowsPerFile = max(1, Int(Double(target) * Double(rows) / Double(max(1, bytes))))
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == rows && ranges.count <= lanes)
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && $0.upperBound % rowsPerFile == 0 })
+            #expect(ranges.count == 1 || ranges.allSatisfy { !$0.isEmpty }, "\(ranges)")
+        }
     }
 
     @Test func reRunsAreIncremental() throws {

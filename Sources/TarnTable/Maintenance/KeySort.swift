@@ -11,25 +11,31 @@ enum KeySort {
 
     /// Row indexes 0..<keys.count ordered by key (ties in index order).
     static func order(_ keys: [UInt64]) -> [Int32] {
+        var k = keys
+        return order(consuming: &k)
+    }
+
+    /// The same, using `keys`' memory as the sort's first buffer (it is left holding no keys).
+    static func order(consuming keys: inout [UInt64]) -> [Int32] {
         let n = keys.count
         guard n > 1 else { return (0 ..< n).map { Int32($0) } }
         let used = keys.reduce(UInt64(0), |)
         let keyBits = 64 - used.leadingZeroBitCount
         let indexBits = 64 - UInt64(n - 1).leadingZeroBitCount
-        if keyBits + indexBits <= 64 { return packed(keys, keyBits: keyBits, indexBits: indexBits) }
+        if keyBits + indexBits <= 64 { return packed(&keys, keyBits: keyBits, indexBits: indexBits) }
         return paired(keys, keyBits: keyBits)
     }
 
-    /// Sorts `key << indexBits | index` words by their key digits; the index is the low bits.
-    static func packed(_ keys: [UInt64], keyBits: Int, indexBits: Int) -> [Int32] {
+    /// Sorts `key << indexBits | index` words (packed into `keys` in place) by their key digits;
+    /// the index is the low bits.
+    static func packed(_ keys: inout [UInt64], keyBits: Int, indexBits: Int) -> [Int32] {
         let n = keys.count
-        var a = [UInt64](unsafeUninitializedCapacity: n) { out, done in
-            keys.withUnsafeBufferPointer { k in
-                for i in 0 ..< n { out[i] = k[i] << UInt64(indexBits) | UInt64(i) }
-            }
-            done = n
+        keys.withUnsafeMutableBufferPointer { k in
+            for i in 0 ..< n { k[i] = k[i] << UInt64(indexBits) | UInt64(i) }
         }
-        var b = [UInt64](repeating: 0, count: n)
+        var a = keys
+        keys = []
+        var b = [UInt64](unsafeUninitializedCapacity: n) { _, done in done = n }
         var unused: [Int32] = []
         var shift = indexBits
         while shift < indexBits + keyBits {

@@ -21,6 +21,8 @@ public struct OptimizeOptions: Sendable {
     /// Auto-compaction after a write: only these partitions (OptimizePlanner.partitionKey).
     var partitions: Set<[String]>?
     var auto = false
+    /// Writers per Z-order bin (nil: the cores left over by running the bins side by side).
+    var lanes: Int?
 
     public init() {}
 }

@@ -30,7 +30,16 @@ final class OptimizeRewrite: @unchecked Sendable {
 
     /// The new files of every bin (bins run in parallel); on failure every file written is deleted.
     func run(_ bins: [OptimizeBin]) throws -> [[AddFile]] {
-        let results = ParallelMap.run(count: bins.count, parallel: true) { i in try self.rewrite(bins[i]) }
+        // Cores left over by running the bins side by side go to writing each Z-order bin in lanes.
+        let lanes = options.lanes ?? max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, bins.count))
+        return try OptimizeRewrite.collect(ParallelMap.run(count: bins.count, parallel: true) { i in
+            try self.rewrite(bins[i], lanes: lanes)
+        }, table)
+    }
+
+    /// Every job's files, or (when any failed) the first error after deleting the files of those
+    /// that succeeded.
+    static func collect(_ results: [Result<[AddFile], any Error>], _ table: Table) throws -> [[AddFile]] {
         var out: [[AddFile]] = []
         var failure: (any Error)?
         for r in results {
@@ -46,44 +55,54 @@ final class OptimizeRewrite: @unchecked Sendable {
         return out
     }
 
-    func rewrite(_ bin: OptimizeBin) throws -> [AddFile] {
-        var w = layout.writer(store: table.store, partition: partitionKey(bin))
-        do {
-            if options.zOrderBy.isEmpty {
-                // Small files' batches are gathered into batches of about 64 Ki rows first: the
-                // writer appends a few large batches much faster than many small ones.
-                var pending: [RecordBatch] = [], pendingRows = 0
-                func flush() throws {
-                    guard !pending.isEmpty else { return }
-                    let merged = pending.count == 1 ? pending[0] : try RecordBatch.concatenate(pending, schema: snapshot.schema)
-                    try w.write(try layout.dataBatch(merged))
-                    pending = []
-                    pendingRows = 0
-                }
-                for add in bin.files {
-                    try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batch in
-                        pending.append(batch)
-                        pendingRows += batch.count
-                        if pendingRows >= OptimizeRewrite.batchRows { try flush() }
-                    }
-                    advance(add.size)
-                }
-                try flush()
-            } else {
-                try zOrder(bin, into: &w)
-            }
-            try w.finishFile()
-        } catch {
-            w.abort()
-            throw error
-        }
+    func rewrite(_ bin: OptimizeBin, lanes: Int) throws -> [AddFile] {
+        let adds = options.zOrderBy.isEmpty ? try compact(bin) : try zOrder(bin, lanes: lanes)
         let tag = options.zOrderBy.isEmpty ? nil : OptimizePlanner.zOrderTagValue(options.zOrderBy, options.curve)
-        return w.adds.map { a in
+        return adds.map { a in
             var add = a
             add.dataChange = false
             if let tag { add.tags = [OptimizePlanner.zOrderTag: tag] }
             return add
         }
+    }
+
+    /// Bin-packing: the bin's files streamed into one writer. Small files' batches are gathered
+    /// into batches of about 64 Ki rows first: the writer appends a few large batches much faster
+    /// than many small ones.
+    private func compact(_ bin: OptimizeBin) throws -> [AddFile] {
+        try writing(bin) { w in
+            var pending: [RecordBatch] = [], pendingRows = 0
+            func flush() throws {
+                guard !pending.isEmpty else { return }
+                let merged = pending.count == 1 ? pending[0] : try RecordBatch.concatenate(pending, schema: snapshot.schema)
+                try w.write(try layout.dataBatch(merged))
+                pending = []
+                pendingRows = 0
+            }
+            for add in bin.files {
+                try FileScan(scan: try Scan(snapshot: snapshot, store: table.store), add: add).read { batch in
+                    pending.append(batch)
+                    pendingRows += batch.count
+                    if pendingRows >= OptimizeRewrite.batchRows { try flush() }
+                }
+                advance(add.size)
+            }
+            try flush()
+        }
+    }
+
+    /// Runs `body` on a new writer of the bin's partition and finishes its last file; on failure
+    /// the writer's files are deleted.
+    func writing(_ bin: OptimizeBin, parallel: Bool = true, _ body: (inout DataFileWriter) throws -> Void) throws -> [AddFile] {
+        var w = layout.writer(store: table.store, partition: partitionKey(bin), parallel: parallel)
+        do {
+            try body(&w)
+            try w.finishFile()
+        } catch {
+            w.abort()
+            throw error
+        }
+        return w.adds
     }
 
     private func partitionKey(_ bin: OptimizeBin) -> [String?] {

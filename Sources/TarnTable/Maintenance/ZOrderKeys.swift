@@ -103,28 +103,33 @@ public struct ZOrderRanks: Sendable {
 
     /// A key per row (`columns` in clustering order, equal lengths): the ranks on the curve.
     public func keys(_ columns: [Column]) -> [UInt64] {
-        precondition(columns.count >= self.columns.count, "\(columns.count) columns for \(self.columns.count) clustering columns")
         let n = columns.first?.count ?? 0
+        return [UInt64](unsafeUninitializedCapacity: n) { out, done in
+            keys(columns, into: out)
+            done = n
+        }
+    }
+
+    /// Writes the keys of `columns`' rows into `out` (`out.count` rows).
+    func keys(_ columns: [Column], into out: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(columns.count >= self.columns.count, "\(columns.count) columns for \(self.columns.count) clustering columns")
+        let n = out.count
         let d = self.columns.count
-        guard d > 0 else { return [UInt64](repeating: 0, count: n) }
+        guard d > 0 else { out.update(repeating: 0); return }
         let encoder = CurveEncoder(dimensions: d, bits: bitsPerColumn, curve: curve)
         let chunk = max(1, min(n, 1 << 13))        // ranks of 8 Ki rows at a time stay in cache
-        var out = [UInt64](repeating: 0, count: n)
         var scratch = [UInt32](repeating: 0, count: d * chunk)
-        out.withUnsafeMutableBufferPointer { o in
-            scratch.withUnsafeMutableBufferPointer { sc in
-                var start = 0
-                while start < n {
-                    let m = min(chunk, n - start)
-                    for c in 0 ..< d {
-                        self.columns[c].ranks(columns[c], from: start, into: UnsafeMutableBufferPointer(rebasing: sc[c * m ..< (c + 1) * m]))
-                    }
-                    encoder.encode(UnsafeBufferPointer(rebasing: sc[0 ..< d * m]), into: UnsafeMutableBufferPointer(rebasing: o[start ..< start + m]))
-                    start += m
+        scratch.withUnsafeMutableBufferPointer { sc in
+            var start = 0
+            while start < n {
+                let m = min(chunk, n - start)
+                for c in 0 ..< d {
+                    self.columns[c].ranks(columns[c], from: start, into: UnsafeMutableBufferPointer(rebasing: sc[c * m ..< (c + 1) * m]))
                 }
+                encoder.encode(UnsafeBufferPointer(rebasing: sc[0 ..< d * m]), into: UnsafeMutableBufferPointer(rebasing: out[start ..< start + m]))
+                start += m
             }
         }
-        return out
     }
 }
 

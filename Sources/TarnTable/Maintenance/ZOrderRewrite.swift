@@ -1,7 +1,8 @@
 // Z-order rewrite of one bin: the bin's files are read in parallel, every row is keyed by its
 // clustering columns (ZOrderKeys, ranks fitted on the bin's own values), the keys are sorted
 // (KeySort), and the rows are written in key order in chunks gathered straight from the batches
-// read, so the bin is never concatenated into one copy.
+// read, so the bin is never concatenated into one copy. With spare cores the sorted rows are cut
+// into lanes at whole estimated files, each written by its own writer on its own core.
 import Foundation
 import TarnDelta
 
@@ -11,23 +12,48 @@ extension OptimizeRewrite {
     /// Most batches a chunk is gathered from (a part index is 16 bits).
     static let maxGatherParts = 1 << 12
 
-    func zOrder(_ bin: OptimizeBin, into w: inout DataFileWriter) throws {
+    func zOrder(_ bin: OptimizeBin, lanes: Int) throws -> [AddFile] {
         let batches = try readAll(bin)
-        guard !batches.isEmpty else { return }
+        guard !batches.isEmpty else { return [] }
         let clustering = try batches.map { b in try options.zOrderBy.map { try clusteringColumn(b, $0) } }
         var ranker = ZOrderRanker(types: clustering[0].map(\.type), curve: options.curve)
         for columns in clustering { ranker.addSample(columns) }
         let ranked = ranker.finish()
-        let parts = try ParallelMap.run(count: batches.count, parallel: true) { i in
-            (keys: ranked.keys(clustering[i]), data: try self.layout.dataBatch(batches[i]))
-        }.map { try $0.get() }
-        var keys: [UInt64] = []
-        keys.reserveCapacity(parts.reduce(0) { $0 + $1.keys.count })
-        for p in parts { keys.append(contentsOf: p.keys) }
-        let order = KeySort.order(keys)
-        keys = []
-        try writeInOrder(order, parts.map(\.data), into: &w)
+        let data = try batches.map { try layout.dataBatch($0) }
+        let source = GatherSource(data)
+        // Every batch's keys go straight into one buffer, which the sort then reuses.
+        let total = source.rows
+        var keys = [UInt64](unsafeUninitializedCapacity: total) { out, done in
+            guard let base = out.baseAddress else { return }
+            let into = KeysPointer(base: base)
+            _ = ParallelMap.run(count: data.count, parallel: true) { i in
+                ranked.keys(clustering[i], into: UnsafeMutableBufferPointer(start: into.base + source.starts[i], count: data[i].count))
+            }
+            done = total
+        }
+        let order = KeySort.order(consuming: &keys)
+        let ranges = laneRanges(rows: order.count, bytes: bin.bytes, lanes: lanes)
+        let adds: [[AddFile]]
+        if ranges.count == 1 {
+            adds = [try writing(bin) { w in try writeInOrder(order[...], source, into: &w) }]
+        } else {
+            adds = try OptimizeRewrite.collect(ParallelMap.run(count: ranges.count, parallel: true) { i in
+                try self.writing(bin, parallel: false) { w in try self.writeInOrder(order[ranges[i]], source, prefetch: false, into: &w) }
+            }, table)
+        }
         advance(bin.bytes - bin.bytes / 2)
+        return adds.flatMap { $0 }
+    }
+
+    /// `rows` cut into at most `lanes` ranges of whole estimated files (rows per file from the
+    /// input's bytes per row and the target size), so each lane's files are near the target.
+    func laneRanges(rows: Int, bytes: Int64, lanes: Int) -> [Range<Int>] {
+        let rowsPerFile = max(1, Int(Double(layout.targetFileSizeBytes) * Double(rows) / Double(max(1, bytes))))
+        let files = (rows + rowsPerFile - 1) / rowsPerFile
+        let n = max(1, min(lanes, files))
+        return (0 ..< n).map { i in
+            min(rows, i * files / n * rowsPerFile) ..< (i == n - 1 ? rows : min(rows, (i + 1) * files / n * rowsPerFile))
+        }
     }
 
     /// Every batch of the bin's files, file by file in bin order (files read in parallel).
@@ -55,24 +81,53 @@ extension OptimizeRewrite {
         return c
     }
 
-    /// Writes the rows of `data` (batches end to end) at global positions `order`, a chunk at a time.
-    private func writeInOrder(_ order: [Int32], _ data: [RecordBatch], into w: inout DataFileWriter) throws {
-        var firstRows: [Int] = []
-        var total = 0
-        for b in data { firstRows.append(total); total += b.count }
-        let starts = firstRows
-        let schema = data[0].schema
-        let columns = schema.fields.indices.map { c in data.map { $0.columns[c] } }
-        let chunks = (order.count + OptimizeRewrite.zOrderChunkRows - 1) / OptimizeRewrite.zOrderChunkRows
-        // Gathering chunk N+1 overlaps writing chunk N (gathering is random access, writing
-        // encodes column by column).
-        let prefetch = Prefetch(count: chunks) { k -> RecordBatch in
-            let start = k * OptimizeRewrite.zOrderChunkRows, end = min(order.count, start + OptimizeRewrite.zOrderChunkRows)
-            let refs = PartRows(positions: order[start ..< end], starts: starts)
-            let gathered = try ParallelMap.run(count: columns.count, parallel: true) { c in try Column.gather(columns[c], refs) }.map { try $0.get() }
-            return RecordBatch(schema: schema, columns: gathered, count: end - start)
+    /// Where the key-filling jobs write (each its own rows of one buffer).
+    private struct KeysPointer: @unchecked Sendable {
+        let base: UnsafeMutablePointer<UInt64>
+    }
+
+    /// The batches a Z-order bin writes from, end to end, by column.
+    struct GatherSource: Sendable {
+        let schema: StructType
+        let columns: [[Column]]
+        /// Each batch's first position.
+        let starts: [Int]
+        let rows: Int
+
+        init(_ data: [RecordBatch]) {
+            schema = data[0].schema
+            columns = schema.fields.indices.map { c in data.map { $0.columns[c] } }
+            var starts: [Int] = [], total = 0
+            for b in data { starts.append(total); total += b.count }
+            self.starts = starts
+            rows = total
         }
-        defer { prefetch.finish() }
-        while let chunk = try prefetch.next() { try w.write(chunk) }
+
+        /// The rows at global positions `positions`; columns gathered in parallel when asked.
+        func gather(_ positions: ArraySlice<Int32>, parallel: Bool) throws -> RecordBatch {
+            let refs = PartRows(positions: positions, starts: starts)
+            let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c in try Column.gather(columns[c], refs) }.map { try $0.get() }
+            return RecordBatch(schema: schema, columns: gathered, count: positions.count)
+        }
+    }
+
+    /// Writes the rows of `source` at global positions `order`, a chunk at a time. With
+    /// `prefetch`, gathering chunk N+1 (columns in parallel) overlaps writing chunk N (gathering is
+    /// random access, writing encodes column by column); without, one thread does both.
+    private func writeInOrder(_ order: ArraySlice<Int32>, _ source: GatherSource, prefetch: Bool = true,
+                              into w: inout DataFileWriter) throws {
+        let step = OptimizeRewrite.zOrderChunkRows
+        let chunks = (order.count + step - 1) / step
+        @Sendable func chunk(_ k: Int, parallel: Bool) throws -> RecordBatch {
+            let start = order.startIndex + k * step
+            return try source.gather(order[start ..< min(order.endIndex, start + step)], parallel: parallel)
+        }
+        guard prefetch else {
+            for k in 0 ..< chunks { try w.write(try chunk(k, parallel: false)) }
+            return
+        }
+        let ahead = Prefetch(count: chunks) { k in try chunk(k, parallel: true) }
+        defer { ahead.finish() }
+        while let c = try ahead.next() { try w.write(c) }
     }
 }
