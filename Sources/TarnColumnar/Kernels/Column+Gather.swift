@@ -78,9 +78,14 @@ extension Column {
     }
 
     static func gatherValidity(_ parts: [Column], _ refs: PartRows) -> Bitmap {
+        gatherValidity(parts.map(\.validity), refs)
+    }
+
+    /// The validity of the rows named by `refs`, given each part's validity (nil: no nulls).
+    package static func gatherValidity(_ parts: [Bitmap?], _ refs: PartRows) -> Bitmap {
         var v = Bitmap(count: 0, value: false)
         v.reserveCapacity(refs.count)
-        for k in 0 ..< refs.count { v.append(!parts[Int(refs.part[k])].isNull(Int(refs.row[k]))) }
+        for k in 0 ..< refs.count { v.append(parts[Int(refs.part[k])].map { $0[Int(refs.row[k])] } ?? true) }
         return v
     }
 
@@ -127,7 +132,7 @@ extension Column {
     }
 
     /// Copies a short value word by word (no call into memmove); long values use memmove.
-    @inline(__always) static func copyBytes(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ length: Int) {
+    @inlinable @inline(__always) package static func copyBytes(_ src: UnsafeRawPointer, _ dst: UnsafeMutableRawPointer, _ length: Int) {
         guard length <= 64 else { dst.copyMemory(from: src, byteCount: length); return }
         var i = 0
         while i + 8 <= length {

@@ -13,24 +13,26 @@ extension OptimizeRewrite {
     static let maxGatherParts = 1 << 12
 
     func zOrder(_ bin: OptimizeBin, lanes: Int) throws -> [AddFile] {
-        let batches = try readAll(bin)
+        var batches = try readAll(bin)
         guard !batches.isEmpty else { return [] }
-        let clustering = try batches.map { b in try options.zOrderBy.map { try clusteringColumn(b, $0) } }
+        var clustering = try batches.map { b in try options.zOrderBy.map { try clusteringColumn(b, $0) } }
         var ranker = ZOrderRanker(types: clustering[0].map(\.type), curve: options.curve)
         for columns in clustering { ranker.addSample(columns) }
         let ranked = ranker.finish()
-        let data = try batches.map { try layout.dataBatch($0) }
-        let source = GatherSource(data)
         // Every batch's keys go straight into one buffer, which the sort then reuses.
-        let total = source.rows
+        var starts: [Int] = [], total = 0
+        for b in batches { starts.append(total); total += b.count }
         var keys = [UInt64](unsafeUninitializedCapacity: total) { out, done in
             guard let base = out.baseAddress else { return }
             let into = KeysPointer(base: base)
-            _ = ParallelMap.run(count: data.count, parallel: true) { i in
-                ranked.keys(clustering[i], into: UnsafeMutableBufferPointer(start: into.base + source.starts[i], count: data[i].count))
+            _ = ParallelMap.run(count: batches.count, parallel: true) { [clustering, starts, batches] i in
+                ranked.keys(clustering[i], into: UnsafeMutableBufferPointer(start: into.base + starts[i], count: batches[i].count))
             }
             done = total
         }
+        clustering = []
+        let source = GatherSource(try batches.map { try layout.dataBatch($0) })
+        batches = []   // columns the source holds as codes are freed here
         let order = KeySort.order(consuming: &keys)
         let ranges = laneRanges(rows: order.count, bytes: bin.bytes, lanes: lanes)
         let adds: [[AddFile]]
@@ -86,27 +88,39 @@ extension OptimizeRewrite {
         let base: UnsafeMutablePointer<UInt64>
     }
 
-    /// The batches a Z-order bin writes from, end to end, by column.
+    /// The batches a Z-order bin writes from, end to end, by column. String and binary columns of
+    /// few distinct values are held as dictionary codes (DictionaryCoding).
     struct GatherSource: Sendable {
+        enum Parts: Sendable {
+            case columns([Column])
+            case coded(DictionaryCoding)
+        }
+
         let schema: StructType
-        let columns: [[Column]]
+        let columns: [Parts]
         /// Each batch's first position.
         let starts: [Int]
-        let rows: Int
 
         init(_ data: [RecordBatch]) {
             schema = data[0].schema
-            columns = schema.fields.indices.map { c in data.map { $0.columns[c] } }
+            columns = schema.fields.indices.map { c in
+                let parts = data.map { $0.columns[c] }
+                return DictionaryCoding.make(parts).map { .coded($0) } ?? .columns(parts)
+            }
             var starts: [Int] = [], total = 0
             for b in data { starts.append(total); total += b.count }
             self.starts = starts
-            rows = total
         }
 
         /// The rows at global positions `positions`; columns gathered in parallel when asked.
         func gather(_ positions: ArraySlice<Int32>, parallel: Bool) throws -> RecordBatch {
             let refs = PartRows(positions: positions, starts: starts)
-            let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c in try Column.gather(columns[c], refs) }.map { try $0.get() }
+            let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c in
+                switch columns[c] {
+                case let .columns(parts): return try Column.gather(parts, refs)
+                case let .coded(coded): return coded.gather(refs)
+                }
+            }.map { try $0.get() }
             return RecordBatch(schema: schema, columns: gathered, count: positions.count)
         }
     }
