@@ -18,6 +18,18 @@ import TarnTestSupport
         #expect(KeySort.order(keys) == KeySortTests.reference(keys), "n \(n), \(keyBits)-bit keys")
     }
 
+    /// Passes split over threads (slices counted apart, buckets laid out slice by slice) give the
+    /// same stable order, ties included.
+    @Test(arguments: [1, 2, 3, 5])
+    func threadsGiveTheSameOrder(threads: Int) {
+        var rng = SeededRandom(seed: UInt64(threads))
+        let n = KeySort.parallelMinimumRows * 2 + 77
+        let pool = (0 ..< 500).map { _ in UInt64.random(in: 0 ..< (1 << 30), using: &rng) }
+        let keys = (0 ..< n).map { _ in pool[Int.random(in: 0 ..< pool.count, using: &rng)] }
+        #expect(KeySort.order(keys, threads: threads) == KeySortTests.reference(keys), "\(threads) threads")
+        #expect(KeySort.order([UInt64](repeating: 3, count: n), threads: threads) == (0 ..< n).map { Int32($0) })
+    }
+
     @Test func equalKeysKeepInputOrder() {
         #expect(KeySort.order([UInt64](repeating: 7, count: 100)) == (0 ..< 100).map { Int32($0) })
         #expect(KeySort.order([3, 1, 2, 1, UInt64.max, 0]) == [5, 1, 3, 2, 0, 4])

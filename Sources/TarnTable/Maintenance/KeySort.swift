@@ -10,25 +10,26 @@ enum KeySort {
     static let digitBits = 11
 
     /// Row indexes 0..<keys.count ordered by key (ties in index order).
-    static func order(_ keys: [UInt64]) -> [Int32] {
+    static func order(_ keys: [UInt64], threads: Int? = nil) -> [Int32] {
         var k = keys
-        return order(consuming: &k)
+        return order(consuming: &k, threads: threads)
     }
 
     /// The same, using `keys`' memory as the sort's first buffer (it is left holding no keys).
-    static func order(consuming keys: inout [UInt64]) -> [Int32] {
+    /// `threads`: nil for the cores.
+    static func order(consuming keys: inout [UInt64], threads: Int? = nil) -> [Int32] {
         let n = keys.count
         guard n > 1 else { return (0 ..< n).map { Int32($0) } }
         let used = keys.reduce(UInt64(0), |)
         let keyBits = 64 - used.leadingZeroBitCount
         let indexBits = 64 - UInt64(n - 1).leadingZeroBitCount
-        if keyBits + indexBits <= 64 { return packed(&keys, keyBits: keyBits, indexBits: indexBits) }
+        if keyBits + indexBits <= 64 { return packed(&keys, keyBits: keyBits, indexBits: indexBits, threads: KeySort.threads(n, threads)) }
         return paired(keys, keyBits: keyBits)
     }
 
     /// Sorts `key << indexBits | index` words (packed into `keys` in place) by their key digits;
     /// the index is the low bits.
-    static func packed(_ keys: inout [UInt64], keyBits: Int, indexBits: Int) -> [Int32] {
+    static func packed(_ keys: inout [UInt64], keyBits: Int, indexBits: Int, threads: Int) -> [Int32] {
         let n = keys.count
         keys.withUnsafeMutableBufferPointer { k in
             for i in 0 ..< n { k[i] = k[i] << UInt64(indexBits) | UInt64(i) }
@@ -36,14 +37,19 @@ enum KeySort {
         var a = keys
         keys = []
         var b = [UInt64](unsafeUninitializedCapacity: n) { _, done in done = n }
-        var unused: [Int32] = []
         var shift = indexBits
         while shift < indexBits + keyBits {
-            if pass(a, into: &b, shift: shift, into: &unused) { swap(&a, &b) }
+            let moved = a.withUnsafeMutableBufferPointer { ap in
+                b.withUnsafeMutableBufferPointer { bp in
+                    guard let from = ap.baseAddress, let to = bp.baseAddress else { return false }
+                    return pass(Words(base: from), Words(base: to), count: n, shift: shift, threads: threads)
+                }
+            }
+            if moved { swap(&a, &b) }
             shift += digitBits
         }
-        let mask = (UInt64(1) << UInt64(indexBits)) - 1
-        return a.map { Int32(truncatingIfNeeded: $0 & mask) }
+        b = []
+        return indexes(a, indexBits: indexBits, threads: threads)
     }
 
     /// Sorts keys and indexes side by side.
