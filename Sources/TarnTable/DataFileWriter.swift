@@ -33,8 +33,9 @@ struct DataFileWriter: @unchecked Sendable {
 
     /// Writes the rows of `batch` (a batch in the file schema) at `rows` (all when nil), in
     /// slices of about one row group, so that a file closes near the target size even when one
-    /// call brings many files' worth of rows.
-    mutating func write(_ batch: RecordBatch, rows: [Int32]? = nil) throws {
+    /// call brings many files' worth of rows. `codes`: dictionary codes of some byte columns
+    /// (by column index), used when the whole batch goes to one file.
+    mutating func write(_ batch: RecordBatch, rows: [Int32]? = nil, codes: [Int: DictionaryCodes] = [:]) throws {
         let n = rows?.count ?? batch.count
         guard n > 0 else { return }
         let bytesPerRow = max(1, batch.estimatedBytes / max(1, batch.count))
@@ -47,7 +48,7 @@ struct DataFileWriter: @unchecked Sendable {
             if let rows {
                 try c.writer.write(batch, rows: start == 0 && end == n ? rows : Array(rows[start ..< end]))
             } else if start == 0 && end == n {
-                try c.writer.write(batch)
+                try c.writer.write(batch, codes: codes)
             } else {
                 try c.writer.write(batch, rows: (Int32(start) ..< Int32(end)).map { $0 })
             }

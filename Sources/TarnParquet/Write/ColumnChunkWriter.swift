@@ -31,6 +31,9 @@ final class ColumnChunkWriter {
     private var byteDict = ByteDictionary()
     private var dictActive: Bool
     private var dictUsed = false
+    /// Codes of the shared dictionary last given (encodeCodes) → this chunk's index + 1 (0: unseen).
+    private var codeMap: [UInt32] = []
+    private var codeMapOwner: ObjectIdentifier?
 
     init(leaf: LeafDescriptor, options: WriterOptions) throws {
         self.leaf = leaf
@@ -40,8 +43,10 @@ final class ColumnChunkWriter {
     }
 
     /// Appends `entries` level entries (def/rep given when the leaf has such levels) and the
-    /// present values among them.
-    func append(def: ArraySlice<UInt8>?, rep: ArraySlice<UInt8>?, entries: Int, values: ValueBatch) throws {
+    /// present values among them; `coded`, when given, holds the present values' codes into a
+    /// dictionary of the same values (see DictionaryCodes).
+    func append(def: ArraySlice<UInt8>?, rep: ArraySlice<UInt8>?, entries: Int, values: ValueBatch,
+                coded: (codes: [UInt16], dictionary: DictionaryValues)? = nil) throws {
         // Byte arrays that go through the dictionary get their bounds from the dictionary's
         // entries at finish (each distinct value once) instead of from every value here.
         let boundsFromDictionary = dictActive && leaf.physical == .byteArray
@@ -52,7 +57,11 @@ final class ColumnChunkWriter {
         pageEntries += entries
         numValues += Int64(entries)
         if dictActive {
-            encodeDictionary(values)
+            if let coded, leaf.physical == .byteArray, coded.codes.count == values.count {
+                encodeCodes(coded.codes, coded.dictionary)
+            } else {
+                encodeDictionary(values)
+            }
             dictionaryValues += values.count
         } else {
             encodePlain(values)
@@ -109,6 +118,32 @@ final class ColumnChunkWriter {
             }
             byteDict = dict
         case .bool, .fixed: encodePlain(values)
+        }
+    }
+
+    /// Maps codes into a shared dictionary to this chunk's dictionary indices: each code's value
+    /// is looked up (hashed) once per chunk, on first sight, so entries keep first-seen order.
+    private func encodeCodes(_ codes: [UInt16], _ shared: DictionaryValues) {
+        if codeMapOwner != ObjectIdentifier(shared) {
+            codeMap = [UInt32](repeating: 0, count: shared.count)
+            codeMapOwner = ObjectIdentifier(shared)
+        }
+        var out = indices, map = codeMap, dict = byteDict
+        indices = []
+        codeMap = []
+        byteDict = ByteDictionary()
+        defer { indices = out; codeMap = map; byteDict = dict }
+        out.reserveCapacity(out.count + codes.count)
+        shared.data.withUnsafeBytes { p in
+            for c in codes {
+                var e = map[Int(c)]
+                if e == 0 {
+                    let range = Int(shared.offsets[Int(c)]) ..< Int(shared.offsets[Int(c) + 1])
+                    e = dict.index(of: UnsafeRawBufferPointer(rebasing: p[range])) + 1
+                    map[Int(c)] = e
+                }
+                out.append(e - 1)
+            }
         }
     }
 

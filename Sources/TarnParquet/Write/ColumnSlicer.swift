@@ -4,9 +4,9 @@ import TarnColumnar
 
 enum ColumnSlicer {
     static func append(_ root: ShredNode, _ column: Column, _ rows: Range<Int>, layout: WriteSchema,
-                       writers: [ColumnChunkWriter]) throws {
+                       writers: [ColumnChunkWriter], codes: DictionaryCodes? = nil) throws {
         if case let .leaf(index, optional) = root {
-            try appendFlat(column, rows, leaf: layout.leaves[index], optional: optional, writer: writers[0])
+            try appendFlat(column, rows, leaf: layout.leaves[index], optional: optional, writer: writers[0], codes: codes)
             return
         }
         var shredder = Shredder(leafCount: layout.leaves.count)
@@ -49,11 +49,17 @@ enum ColumnSlicer {
         try writers[0].append(def: def[...], rep: nil, entries: indices.count, values: values)
     }
 
+    /// `codes`: the column's dictionary codes (a row each), passed on for the present rows.
     private static func appendFlat(_ column: Column, _ rows: Range<Int>, leaf: LeafDescriptor, optional: Bool,
-                                   writer: ColumnChunkWriter) throws {
+                                   writer: ColumnChunkWriter, codes: DictionaryCodes? = nil) throws {
+        func present(_ indices: [Int32]?) -> (codes: [UInt16], dictionary: DictionaryValues)? {
+            guard let codes else { return nil }
+            guard let indices else { return (Array(codes.codes[rows]), codes.dictionary) }
+            return (indices.map { codes.codes[Int($0)] }, codes.dictionary)
+        }
         guard optional else {
             let values = ValueBatch.gather(column, leaf, range: rows, indices: nil)
-            try writer.append(def: nil, rep: nil, entries: rows.count, values: values)
+            try writer.append(def: nil, rep: nil, entries: rows.count, values: values, coded: present(nil))
             return
         }
         var def = [UInt8](repeating: 1, count: rows.count)
@@ -67,6 +73,6 @@ enum ColumnSlicer {
             if idx.count < rows.count { indices = idx }
         }
         let values = ValueBatch.gather(column, leaf, range: rows, indices: indices)
-        try writer.append(def: def[...], rep: nil, entries: rows.count, values: values)
+        try writer.append(def: def[...], rep: nil, entries: rows.count, values: values, coded: present(indices))
     }
 }

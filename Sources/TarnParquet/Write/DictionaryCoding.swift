@@ -5,11 +5,31 @@
 // parallel, and their dictionaries merged; a column with too many distinct values is left alone.
 import TarnColumnar
 
+/// The distinct values of a coded column, back to back (shared by every chunk gathered from it;
+/// a writer recognises it by identity).
+package final class DictionaryValues: Sendable {
+    let offsets: [Int32]
+    let data: [UInt8]
+    var count: Int { offsets.count - 1 }
+
+    init(offsets: [Int32], data: [UInt8]) {
+        self.offsets = offsets
+        self.data = data
+    }
+}
+
+/// A byte column's values given to the writer as codes into a dictionary, beside the values
+/// themselves, so the writer's dictionary encoding maps each code once instead of hashing every
+/// value. `codes` has one entry per row of the batch (null rows included, with any code).
+package struct DictionaryCodes: Sendable {
+    package let codes: [UInt16]
+    package let dictionary: DictionaryValues
+}
+
 package struct DictionaryCoding: Sendable {
     package let type: DataType
     /// The dictionary: each distinct value once (null slots map to the empty value).
-    let offsets: [Int32]
-    let data: [UInt8]
+    let dictionary: DictionaryValues
     /// Per part, a code per row.
     let codes: [[UInt16]]
     /// Per part, its validity (nil: no nulls).
@@ -37,8 +57,8 @@ package struct DictionaryCoding: Sendable {
             codes.append(part.codes.map { UInt16(truncatingIfNeeded: map[Int($0)]) })
         }
         guard codes.count == parts.count else { return nil }
-        return DictionaryCoding(type: first.type, offsets: dictionary.offsets, data: dictionary.data, codes: codes,
-                                validity: parts.map(\.validity))
+        return DictionaryCoding(type: first.type, dictionary: DictionaryValues(offsets: dictionary.offsets, data: dictionary.data),
+                                codes: codes, validity: parts.map(\.validity))
     }
 
     /// One part's codes into its own dictionary; nil past `limit` entries or when not bytes.
@@ -80,10 +100,16 @@ package struct DictionaryCoding: Sendable {
 
     /// The rows named by `refs` as a plain column.
     package func gather(_ refs: PartRows) -> Column {
+        gatherWithCodes(refs).column
+    }
+
+    /// The rows named by `refs` as a plain column, and their codes for the writer.
+    package func gatherWithCodes(_ refs: PartRows) -> (column: Column, codes: DictionaryCodes) {
         let picked = pick(refs)
+        let dictionary = self.dictionary
         var total = 0
         var offsets = [Int32](repeating: 0, count: picked.count + 1)
-        self.offsets.withUnsafeBufferPointer { dict in
+        dictionary.offsets.withUnsafeBufferPointer { dict in
             for (k, code) in picked.enumerated() {
                 total += Int(dict[Int(code) + 1] - dict[Int(code)])
                 offsets[k + 1] = Int32(truncatingIfNeeded: total)
@@ -91,9 +117,9 @@ package struct DictionaryCoding: Sendable {
         }
         let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, done in
             guard let to = out.baseAddress else { return }
-            self.data.withUnsafeBytes { from in
+            dictionary.data.withUnsafeBytes { from in
                 guard let from = from.baseAddress else { return }
-                self.offsets.withUnsafeBufferPointer { dict in
+                dictionary.offsets.withUnsafeBufferPointer { dict in
                     for (k, code) in picked.enumerated() {
                         let start = Int(dict[Int(code)])
                         Column.copyBytes(from + start, to + Int(offsets[k]), Int(dict[Int(code) + 1]) - start)
@@ -103,6 +129,7 @@ package struct DictionaryCoding: Sendable {
             done = total
         }
         let valid = validity.contains { $0 != nil } ? Column.gatherValidity(validity, refs) : nil
-        return Column(type: type, count: picked.count, validity: valid?.nilIfAllSet, storage: .bytes(offsets: offsets, data: bytes))
+        let column = Column(type: type, count: picked.count, validity: valid?.nilIfAllSet, storage: .bytes(offsets: offsets, data: bytes))
+        return (column, DictionaryCodes(codes: picked, dictionary: dictionary))
     }
 }

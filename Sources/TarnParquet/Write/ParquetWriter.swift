@@ -19,7 +19,7 @@ public final class ParquetWriter: @unchecked Sendable {
     private var offset: Int64 = 0
     private var rowGroups: [RowGroup] = []
     /// Buffered input: positions `rows` of a batch's rows, or of `selection` (row indices) when given.
-    private var pending: [(batch: RecordBatch, rows: Range<Int>, selection: [Int32]?)] = []
+    private var pending: [(batch: RecordBatch, rows: Range<Int>, selection: [Int32]?, codes: [Int: DictionaryCodes])] = []
     private var pendingRows = 0
     /// The open row group's chunk writers (per top-level column, its leaves), its rows and estimated input bytes.
     private var chunkWriters: [[ColumnChunkWriter]]?
@@ -55,6 +55,12 @@ public final class ParquetWriter: @unchecked Sendable {
         try write(batch, selection: nil)
     }
 
+    /// Buffers `batch` whose top-level byte columns at the keys of `codes` also come as dictionary
+    /// codes (one per row; see DictionaryCodes): those are dictionary-encoded from the codes.
+    package func write(_ batch: RecordBatch, codes: [Int: DictionaryCodes]) throws {
+        try write(batch, selection: nil, codes: codes)
+    }
+
     /// Buffers the rows of `batch` at `rows` (indices, in order), without copying them. A
     /// contiguous run of indices (e.g. a partition of time-ordered data) is taken as a range.
     public func write(_ batch: RecordBatch, rows: [Int32]) throws {
@@ -65,7 +71,7 @@ public final class ParquetWriter: @unchecked Sendable {
         }
     }
 
-    private func write(_ batch: RecordBatch, selection: [Int32]?, range: Range<Int>? = nil) throws {
+    private func write(_ batch: RecordBatch, selection: [Int32]?, range: Range<Int>? = nil, codes: [Int: DictionaryCodes] = [:]) throws {
         precondition(!closed, "write after close")
         guard batch.schema.fields.map(\.type) == schema.fields.map(\.type) else {
             throw TarnError(.schemaMismatch, "batch schema \(batch.schema.fields.map { "\($0.name) \($0.type)" }) does not match the file schema \(schema.fields.map { "\($0.name) \($0.type)" })")
@@ -78,7 +84,7 @@ public final class ParquetWriter: @unchecked Sendable {
             let roomRows = options.maxRowGroupRows - groupRows
             let roomBytes = max(1, (options.rowGroupSizeBytes - groupBytes) / bytesPerRow)
             let n = min(total - start, roomRows, roomBytes)
-            pending.append((batch, start ..< start + n, selection))
+            pending.append((batch, start ..< start + n, selection, selection == nil ? codes : [:]))
             pendingRows += n
             groupRows += n
             groupBytes += n * bytesPerRow
@@ -145,7 +151,7 @@ public final class ParquetWriter: @unchecked Sendable {
     private func appendPending(root i: Int) throws {
         guard let writers = chunkWriters?[i] else { return }
         let root = layout.roots[i]
-        for (batch, rows, selection) in pending {
+        for (batch, rows, selection, codes) in pending {
             let column = batch.columns[i]
             var s = rows.lowerBound
             while s < rows.upperBound {
@@ -153,7 +159,7 @@ public final class ParquetWriter: @unchecked Sendable {
                 if let selection {
                     try ColumnSlicer.append(root, column, indices: Array(selection[slice]), layout: layout, writers: writers)
                 } else {
-                    try ColumnSlicer.append(root, column, slice, layout: layout, writers: writers)
+                    try ColumnSlicer.append(root, column, slice, layout: layout, writers: writers, codes: codes[i])
                 }
                 s = slice.upperBound
             }

@@ -112,16 +112,19 @@ extension OptimizeRewrite {
             self.starts = starts
         }
 
-        /// The rows at global positions `positions`; columns gathered in parallel when asked.
-        func gather(_ positions: ArraySlice<Int32>, parallel: Bool) throws -> RecordBatch {
+        /// The rows at global positions `positions` and the codes of coded columns; columns
+        /// gathered in parallel when asked.
+        func gather(_ positions: ArraySlice<Int32>, parallel: Bool) throws -> (batch: RecordBatch, codes: [Int: DictionaryCodes]) {
             let refs = PartRows(positions: positions, starts: starts)
-            let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c in
+            let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c -> (Column, DictionaryCodes?) in
                 switch columns[c] {
-                case let .columns(parts): return try Column.gather(parts, refs)
-                case let .coded(coded): return coded.gather(refs)
+                case let .columns(parts): return (try Column.gather(parts, refs), nil)
+                case let .coded(coded): return coded.gatherWithCodes(refs)
                 }
             }.map { try $0.get() }
-            return RecordBatch(schema: schema, columns: gathered, count: positions.count)
+            var codes: [Int: DictionaryCodes] = [:]
+            for (c, g) in gathered.enumerated() { codes[c] = g.1 }
+            return (RecordBatch(schema: schema, columns: gathered.map(\.0), count: positions.count), codes)
         }
     }
 
@@ -132,16 +135,19 @@ extension OptimizeRewrite {
                               into w: inout DataFileWriter) throws {
         let step = OptimizeRewrite.zOrderChunkRows
         let chunks = (order.count + step - 1) / step
-        @Sendable func chunk(_ k: Int, parallel: Bool) throws -> RecordBatch {
+        @Sendable func chunk(_ k: Int, parallel: Bool) throws -> (batch: RecordBatch, codes: [Int: DictionaryCodes]) {
             let start = order.startIndex + k * step
             return try source.gather(order[start ..< min(order.endIndex, start + step)], parallel: parallel)
         }
         guard prefetch else {
-            for k in 0 ..< chunks { try w.write(try chunk(k, parallel: false)) }
+            for k in 0 ..< chunks {
+                let c = try chunk(k, parallel: false)
+                try w.write(c.batch, codes: c.codes)
+            }
             return
         }
         let ahead = Prefetch(count: chunks) { k in try chunk(k, parallel: true) }
         defer { ahead.finish() }
-        while let c = try ahead.next() { try w.write(c) }
+        while let c = try ahead.next() { try w.write(c.batch, codes: c.codes) }
     }
 }
