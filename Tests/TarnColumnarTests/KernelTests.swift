@@ -120,4 +120,24 @@ import TarnTestSupport
         let st = DataType.struct(StructType([StructField("a", .integer)]))
         #expect(Column.allNull(st, count: 2).nullCount == 2)
     }
+
+    /// PartLocator finds the same part and row as a binary search of the starts, with parts of
+    /// every size: long ones (block table), empty ones, and ones under 16 rows (binary search).
+    @Test(arguments: SeededRandom.seeds(count: 12, base: 0x504C_4F43))
+    func partLocatorAgreesWithBinarySearch(seed: UInt64) {
+        var rng = SeededRandom(seed: seed)
+        let shortest = [1, 15, 16, 100, 5_000][Int(seed % 5)]
+        var starts: [Int] = [], total = 0
+        for _ in 0 ..< Int.random(in: 1 ... 60, using: &rng) {
+            starts.append(total)
+            total += Int.random(in: 0 ..< 8, using: &rng) == 0 ? 0 : shortest + Int.random(in: 0 ... 3 * shortest, using: &rng)
+        }
+        guard total > 0 else { return }
+        let locator = PartLocator(starts: starts, total: total)
+        for g in Swift.stride(from: 0, to: total, by: max(1, total / 5_000)) + [total - 1] {
+            let want = PartRows.locate(g, starts: starts), got = locator.locate(g)
+            #expect(got == want, "position \(g) of \(total), shortest part \(shortest)")
+            #expect(got.row >= 0 && got.row < total && (got.part + 1 == starts.count || starts[got.part + 1] > g))
+        }
+    }
 }

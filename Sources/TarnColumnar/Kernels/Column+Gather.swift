@@ -19,11 +19,16 @@ public struct PartRows: Sendable {
     /// The part and row of each position of the parts end to end, given each part's first
     /// position (`starts`, ascending, starting at 0).
     public init(positions: some Collection<Int32>, starts: [Int]) {
+        self.init(positions: positions, locator: PartLocator(starts: starts, total: Int(positions.max() ?? 0) + 1))
+    }
+
+    /// The part and row of each position, found with `locator`.
+    public init(positions: some Collection<Int32>, locator: PartLocator) {
         var part = [UInt16](), row = [Int32]()
         part.reserveCapacity(positions.count)
         row.reserveCapacity(positions.count)
         for g in positions {
-            let (p, r) = PartRows.locate(Int(g), starts: starts)
+            let (p, r) = locator.locate(Int(g))
             part.append(UInt16(truncatingIfNeeded: p))
             row.append(Int32(truncatingIfNeeded: r))
         }
@@ -38,6 +43,48 @@ public struct PartRows: Sendable {
             if starts[mid] <= g { lo = mid } else { hi = mid - 1 }
         }
         return (lo, g - starts[lo])
+    }
+}
+
+/// Finds the part holding a position of parts laid end to end. Positions are cut into blocks no
+/// longer than the shortest part, and a table holds the part at each block's start, so a lookup
+/// is a table read and at most a step or two forward; with parts shorter than 16 rows it falls
+/// back to a binary search of the starts.
+public struct PartLocator: Sendable {
+    let starts: [Int]
+    let blockShift: Int
+    /// The part holding each block's first position (empty: binary search).
+    let blockPart: [UInt16]
+
+    /// `starts`: each part's first position (ascending, from 0); `total`: the positions in all.
+    public init(starts: [Int], total: Int) {
+        self.starts = starts
+        let shortest = zip(starts, starts.dropFirst() + [total]).map { $1 - $0 }.filter { $0 > 0 }.min() ?? 0
+        let shift = shortest > 0 ? Int.bitWidth - 1 - shortest.leadingZeroBitCount : 0
+        guard shift >= 4, starts.count <= Int(UInt16.max) + 1 else {
+            blockShift = 0
+            blockPart = []
+            return
+        }
+        blockShift = shift
+        let blocks = (total >> shift) + 1
+        var table = [UInt16](repeating: 0, count: blocks)
+        var p = 0
+        for b in 0 ..< blocks {
+            while p + 1 < starts.count && starts[p + 1] <= b << shift { p += 1 }
+            table[b] = UInt16(truncatingIfNeeded: p)
+        }
+        blockPart = table
+    }
+
+    /// The part holding position `g` and the row within it.
+    @inline(__always)
+    public func locate(_ g: Int) -> (part: Int, row: Int) {
+        let b = g >> blockShift
+        guard !blockPart.isEmpty, b < blockPart.count else { return PartRows.locate(g, starts: starts) }
+        var p = Int(blockPart[b])
+        while p + 1 < starts.count && starts[p + 1] <= g { p += 1 }
+        return (p, g - starts[p])
     }
 }
 

@@ -100,6 +100,7 @@ extension OptimizeRewrite {
         let columns: [Parts]
         /// Each batch's first position.
         let starts: [Int]
+        let locator: PartLocator
 
         init(_ data: [RecordBatch]) {
             schema = data[0].schema
@@ -110,12 +111,13 @@ extension OptimizeRewrite {
             var starts: [Int] = [], total = 0
             for b in data { starts.append(total); total += b.count }
             self.starts = starts
+            locator = PartLocator(starts: starts, total: total)
         }
 
         /// The rows at global positions `positions` and the codes of coded columns; columns
         /// gathered in parallel when asked.
         func gather(_ positions: ArraySlice<Int32>, parallel: Bool) throws -> (batch: RecordBatch, codes: [Int: DictionaryCodes]) {
-            let refs = PartRows(positions: positions, starts: starts)
+            let refs = PartRows(positions: positions, locator: locator)
             let gathered = try ParallelMap.run(count: columns.count, parallel: parallel) { c -> (Column, DictionaryCodes?) in
                 switch columns[c] {
                 case let .columns(parts): return (try Column.gather(parts, refs), nil)
