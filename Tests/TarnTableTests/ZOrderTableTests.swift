@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 @testable import TarnTable
+import TarnParquet
 import TarnTestSupport
 
 @Suite struct ZOrderTableTests {
@@ -84,6 +85,30 @@ import TarnTestSupport
         for c in ZOrderTableTests.categories.prefix(10) { category += try ZOrderTableTests.skipped(table, "category = '\(c)'") / 10 }
         print("z-order \(curve), \(lanes) lanes: files skipped: customer_id point \(point), range \(range), category \(category)")
         #expect(point >= 0.5 && range >= 0.5 && category >= 0.5, "point \(point) range \(range) category \(category)")
+    }
+
+    /// A string clustering column held as dictionary codes gets the keys its values get.
+    @Test func codedColumnsGetTheKeysOfTheirValues() throws {
+        var rng = SeededRandom(seed: 3)
+        let n = 5_000
+        let ids = Column(type: .long, count: n, validity: nil, storage: .int64((0 ..< n).map { _ in Int64.random(in: 0 ... 1_000, using: &rng) }))
+        let values: [Value] = (0 ..< n).map { _ in Int.random(in: 0 ..< 9, using: &rng) == 0 ? .null : .string("c\(Int.random(in: 0 ..< 30, using: &rng))") }
+        let strings = try Column(type: .string, values: values)
+        for curve in ZOrderCurve.allCases {
+            var ranker = ZOrderRanker(types: [.long, .string], curve: curve)
+            ranker.addSample([ids, strings])
+            let ranked = ranker.finish()
+            let coding = try #require(DictionaryCoding.make([strings]))
+            let part = coding.part(0)
+            let coded = ZOrderRanks.CodedRanks(codes: part.codes, validity: part.validity,
+                                               ranks: ranked.ranks(coding.dictionaryColumn, index: 1))
+            let want = ranked.keys([ids, strings])
+            let got = [UInt64](unsafeUninitializedCapacity: n) { out, done in
+                ranked.keys([ids, strings], coded: [1: coded], into: out)
+                done = n
+            }
+            #expect(got == want, "\(curve)")
+        }
     }
 
     /// Lanes cut the sorted rows at whole estimated files and cover every row once.

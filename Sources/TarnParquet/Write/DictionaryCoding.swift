@@ -81,6 +81,14 @@ package struct DictionaryCoding: Sendable {
         return failed ? nil : (codes, dictionary)
     }
 
+    /// The dictionary's values as a column (entry k at row k).
+    package var dictionaryColumn: Column {
+        Column(type: type, count: dictionary.count, validity: nil, storage: .bytes(offsets: dictionary.offsets, data: dictionary.data))
+    }
+
+    /// Part `i`'s codes (a row each) and validity.
+    package func part(_ i: Int) -> (codes: [UInt16], validity: Bitmap?) { (codes[i], validity[i]) }
+
     /// The code of each row named by `refs`.
     private func pick(_ refs: PartRows) -> [UInt16] {
         let bases = codes.map { $0.withUnsafeBufferPointer { $0.baseAddress } }

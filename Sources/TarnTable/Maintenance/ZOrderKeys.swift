@@ -110,8 +110,17 @@ public struct ZOrderRanks: Sendable {
         }
     }
 
-    /// Writes the keys of `columns`' rows into `out` (`out.count` rows).
-    func keys(_ columns: [Column], into out: UnsafeMutableBufferPointer<UInt64>) {
+    /// Ranks of a clustering column held as dictionary codes: a row's rank is its entry's rank.
+    struct CodedRanks: Sendable {
+        let codes: [UInt16]
+        let validity: Bitmap?
+        /// The rank of each dictionary entry (ranks(_:index:) of the dictionary's values).
+        let ranks: [UInt32]
+    }
+
+    /// Writes the keys of `columns`' rows into `out` (`out.count` rows); clustering column c is
+    /// read from `coded[c]` instead when given.
+    func keys(_ columns: [Column], coded: [Int: CodedRanks] = [:], into out: UnsafeMutableBufferPointer<UInt64>) {
         precondition(columns.count >= self.columns.count, "\(columns.count) columns for \(self.columns.count) clustering columns")
         let n = out.count
         let d = self.columns.count
@@ -124,7 +133,12 @@ public struct ZOrderRanks: Sendable {
             while start < n {
                 let m = min(chunk, n - start)
                 for c in 0 ..< d {
-                    self.columns[c].ranks(columns[c], from: start, into: UnsafeMutableBufferPointer(rebasing: sc[c * m ..< (c + 1) * m]))
+                    let into = UnsafeMutableBufferPointer(rebasing: sc[c * m ..< (c + 1) * m])
+                    if let r = coded[c] {
+                        for i in 0 ..< m { into[i] = r.validity?[start + i] == false ? 0 : r.ranks[Int(r.codes[start + i])] }
+                    } else {
+                        self.columns[c].ranks(columns[c], from: start, into: into)
+                    }
                 }
                 encoder.encode(UnsafeBufferPointer(rebasing: sc[0 ..< d * m]), into: UnsafeMutableBufferPointer(rebasing: out[start ..< start + m]))
                 start += m

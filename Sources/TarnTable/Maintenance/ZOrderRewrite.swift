@@ -19,19 +19,31 @@ extension OptimizeRewrite {
         var ranker = ZOrderRanker(types: clustering[0].map(\.type), curve: options.curve)
         for columns in clustering { ranker.addSample(columns) }
         let ranked = ranker.finish()
+        // Coded clustering columns (the source codes low-cardinality strings) are ranked once per
+        // dictionary entry.
+        let source = GatherSource(try batches.map { try layout.dataBatch($0) })
+        var codedRanks: [Int: (DictionaryCoding, [UInt32])] = [:]
+        for (c, name) in options.zOrderBy.enumerated() {
+            if let f = fileIndex(of: name), case let .coded(coding) = source.columns[f] {
+                codedRanks[c] = (coding, ranked.ranks(coding.dictionaryColumn, index: c))
+            }
+        }
         // Every batch's keys go straight into one buffer, which the sort then reuses.
         var starts: [Int] = [], total = 0
         for b in batches { starts.append(total); total += b.count }
         var keys = [UInt64](unsafeUninitializedCapacity: total) { out, done in
             guard let base = out.baseAddress else { return }
             let into = KeysPointer(base: base)
-            _ = ParallelMap.run(count: batches.count, parallel: true) { [clustering, starts, batches] i in
-                ranked.keys(clustering[i], into: UnsafeMutableBufferPointer(start: into.base + starts[i], count: batches[i].count))
+            _ = ParallelMap.run(count: batches.count, parallel: true) { [clustering, starts, batches, codedRanks] i in
+                let coded = codedRanks.mapValues { coding, ranks in
+                    let part = coding.part(i)
+                    return ZOrderRanks.CodedRanks(codes: part.codes, validity: part.validity, ranks: ranks)
+                }
+                ranked.keys(clustering[i], coded: coded, into: UnsafeMutableBufferPointer(start: into.base + starts[i], count: batches[i].count))
             }
             done = total
         }
         clustering = []
-        let source = GatherSource(try batches.map { try layout.dataBatch($0) })
         batches = []   // columns the source holds as codes are freed here
         let order = KeySort.order(consuming: &keys)
         let ranges = laneRanges(rows: order.count, bytes: bin.bytes, lanes: lanes)
@@ -74,6 +86,12 @@ extension OptimizeRewrite {
         return try stride(from: 0, to: batches.count, by: group).map { s in
             try RecordBatch.concatenate(Array(batches[s ..< min(batches.count, s + group)]), schema: snapshot.schema)
         }
+    }
+
+    /// The file-schema column of a table column (nil for a partition column).
+    private func fileIndex(of name: String) -> Int? {
+        guard let logical = snapshot.schema.index(of: name) else { return nil }
+        return layout.dataIndices.firstIndex(of: logical)
     }
 
     private func clusteringColumn(_ batch: RecordBatch, _ name: String) throws -> Column {
