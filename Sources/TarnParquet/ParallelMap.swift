@@ -16,3 +16,9 @@ package enum ParallelMap {
         return results.withLock { $0.map { $0 ?? .failure(TarnError(.io, "parallel job \(count) did not run")) } }
     }
 }
+
+/// A buffer that parallel jobs write into, each job only its own elements.
+package struct SharedBuffer<T>: @unchecked Sendable {
+    package let base: UnsafeMutablePointer<T>
+    package init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}

@@ -42,7 +42,7 @@ import TarnTestSupport
         for n in [0, 1, 5_000] {
             let refs = DictionaryCodingTests.refs(parts, count: n, &rng)
             let want = try Column.gather(parts, refs)
-            let got = coded.gather(refs)
+            let got = coded.gatherWithCodes(refs).column
             #expect(got.count == want.count && got.validity == want.validity, "\(distinct) values, nulls \(nulls), \(n) rows")
             guard case let .bytes(o1, d1) = got.storage, case let .bytes(o2, d2) = want.storage else {
                 Issue.record("not bytes")

@@ -136,14 +136,14 @@ extension Column {
         return v
     }
 
-    static func gatherFixed<T>(_ arrays: [[T]], _ refs: PartRows) -> [T] {
+    /// Inlinable so that callers in other modules get it specialised to their element type.
+    @inlinable package static func gatherFixed<T>(_ arrays: [[T]], _ refs: PartRows) -> [T] {
         withBases(arrays) { bases in
             [T](unsafeUninitializedCapacity: refs.count) { out, done in
+                guard let o = out.baseAddress else { return }
                 refs.part.withUnsafeBufferPointer { part in
                     refs.row.withUnsafeBufferPointer { row in
-                        for k in 0 ..< part.count {
-                            (out.baseAddress! + k).initialize(to: bases[Int(part[k])][Int(row[k])])
-                        }
+                        for k in 0 ..< part.count { (o + k).initialize(to: bases[Int(part[k])][Int(row[k])]) }
                     }
                 }
                 done = refs.count
@@ -193,7 +193,7 @@ extension Column {
     }
 
     /// Calls `body` with the base address of every array (kept alive for the call).
-    static func withBases<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
+    @usableFromInline static func withBases<T, R>(_ arrays: [[T]], _ body: ([UnsafePointer<T>]) throws -> R) rethrows -> R {
         try withExtendedLifetime(arrays) {
             let placeholder = UnsafeMutablePointer<T>.allocate(capacity: 1)
             defer { placeholder.deallocate() }

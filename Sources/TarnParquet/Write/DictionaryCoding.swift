@@ -89,31 +89,9 @@ package struct DictionaryCoding: Sendable {
     /// Part `i`'s codes (a row each) and validity.
     package func part(_ i: Int) -> (codes: [UInt16], validity: Bitmap?) { (codes[i], validity[i]) }
 
-    /// The code of each row named by `refs`.
-    private func pick(_ refs: PartRows) -> [UInt16] {
-        let bases = codes.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
-        return withExtendedLifetime(codes) {
-            [UInt16](unsafeUninitializedCapacity: refs.count) { out, done in
-                refs.part.withUnsafeBufferPointer { part in
-                    refs.row.withUnsafeBufferPointer { row in
-                        for k in 0 ..< part.count {
-                            out[k] = bases[Int(part[k])].map { $0[Int(row[k])] } ?? 0
-                        }
-                    }
-                }
-                done = refs.count
-            }
-        }
-    }
-
-    /// The rows named by `refs` as a plain column.
-    package func gather(_ refs: PartRows) -> Column {
-        gatherWithCodes(refs).column
-    }
-
     /// The rows named by `refs` as a plain column, and their codes for the writer.
     package func gatherWithCodes(_ refs: PartRows) -> (column: Column, codes: DictionaryCodes) {
-        let picked = pick(refs)
+        let picked = Column.gatherFixed(codes, refs)
         let dictionary = self.dictionary
         var total = 0
         var offsets = [Int32](repeating: 0, count: picked.count + 1)

@@ -8,9 +8,7 @@ extension KeySort {
     static let parallelMinimumRows = 1 << 16
 
     /// A word buffer shared by the threads of a pass (each writes only its own ranges).
-    struct Words: @unchecked Sendable {
-        let base: UnsafeMutablePointer<UInt64>
-    }
+    typealias Words = SharedBuffer<UInt64>
 
     /// Threads for `n` words: the cores, or one below `parallelMinimumRows`.
     static func threads(_ n: Int, _ asked: Int?) -> Int {
@@ -65,7 +63,7 @@ extension KeySort {
         return words.withUnsafeBufferPointer { w in
             [Int32](unsafeUninitializedCapacity: n) { out, done in
                 guard let o = out.baseAddress, let wb = w.baseAddress else { return }
-                let into = Indexes(base: o), from = Words(base: UnsafeMutablePointer(mutating: wb))
+                let into = SharedBuffer(o), from = Words(UnsafeMutablePointer(mutating: wb))
                 _ = ParallelMap.run(count: threads, parallel: threads > 1) { t in
                     for i in n * t / threads ..< n * (t + 1) / threads {
                         into.base[i] = Int32(truncatingIfNeeded: from.base[i] & mask)
@@ -74,9 +72,5 @@ extension KeySort {
                 done = n
             }
         }
-    }
-
-    struct Indexes: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Int32>
     }
 }

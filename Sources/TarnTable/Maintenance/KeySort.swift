@@ -42,7 +42,7 @@ enum KeySort {
             let moved = a.withUnsafeMutableBufferPointer { ap in
                 b.withUnsafeMutableBufferPointer { bp in
                     guard let from = ap.baseAddress, let to = bp.baseAddress else { return false }
-                    return pass(Words(base: from), Words(base: to), count: n, shift: shift, threads: threads)
+                    return pass(Words(from), Words(to), count: n, shift: shift, threads: threads)
                 }
             }
             if moved { swap(&a, &b) }

@@ -29,12 +29,11 @@ extension OptimizeRewrite {
             }
         }
         // Every batch's keys go straight into one buffer, which the sort then reuses.
-        var starts: [Int] = [], total = 0
-        for b in batches { starts.append(total); total += b.count }
+        let starts = source.starts, total = source.rows
         var keys = [UInt64](unsafeUninitializedCapacity: total) { out, done in
             guard let base = out.baseAddress else { return }
-            let into = KeysPointer(base: base)
-            _ = ParallelMap.run(count: batches.count, parallel: true) { [clustering, starts, batches, codedRanks] i in
+            let into = SharedBuffer(base)
+            _ = ParallelMap.run(count: batches.count, parallel: true) { [clustering, batches, codedRanks] i in
                 let coded = codedRanks.mapValues { coding, ranks in
                     let part = coding.part(i)
                     return ZOrderRanks.CodedRanks(codes: part.codes, validity: part.validity, ranks: ranks)
@@ -101,11 +100,6 @@ extension OptimizeRewrite {
         return c
     }
 
-    /// Where the key-filling jobs write (each its own rows of one buffer).
-    private struct KeysPointer: @unchecked Sendable {
-        let base: UnsafeMutablePointer<UInt64>
-    }
-
     /// The batches a Z-order bin writes from, end to end, by column. String and binary columns of
     /// few distinct values are held as dictionary codes (DictionaryCoding).
     struct GatherSource: Sendable {
@@ -116,8 +110,9 @@ extension OptimizeRewrite {
 
         let schema: StructType
         let columns: [Parts]
-        /// Each batch's first position.
+        /// Each batch's first position, and the rows in all.
         let starts: [Int]
+        let rows: Int
         let locator: PartLocator
 
         init(_ data: [RecordBatch]) {
@@ -129,6 +124,7 @@ extension OptimizeRewrite {
             var starts: [Int] = [], total = 0
             for b in data { starts.append(total); total += b.count }
             self.starts = starts
+            rows = total
             locator = PartLocator(starts: starts, total: total)
         }
 
